@@ -1,0 +1,45 @@
+"""backprop: a small, exact NumPy neural-network library in the book's notation.
+
+>>> import backprop as bp
+>>> net = bp.MLP([2, 16, 16, 1], activations=["relu", "relu", "sigmoid"], loss="bce", seed=0)
+
+``import backprop`` needs only NumPy.  The submodules :mod:`backprop.plotting`
+(matplotlib), :mod:`backprop.widgets` (ipywidgets) and :mod:`backprop.symbolic`
+(SymPy) load their libraries when first used, as ``bp.plotting`` and so on.
+"""
+
+import importlib
+
+from . import datasets
+from .activations import ACTIVATIONS, sigmoid
+from .gradcheck import gradient_check, numerical_gradients, relative_error
+from .network import MLP, History, TrainingDiverged
+from .validation import LOSSES
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "MLP",
+    "History",
+    "TrainingDiverged",
+    "gradient_check",
+    "numerical_gradients",
+    "relative_error",
+    "sigmoid",
+    "ACTIVATIONS",
+    "LOSSES",
+    "datasets",
+    "plotting",
+    "symbolic",
+    "widgets",
+]
+
+_LAZY = ("plotting", "symbolic", "widgets")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        module = importlib.import_module(f".{name}", __name__)
+        globals()[name] = module
+        return module
+    raise AttributeError(f"module 'backprop' has no attribute {name!r}")

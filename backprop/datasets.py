@@ -1,0 +1,128 @@
+"""Small synthetic data sets, generated deterministically from a seed.
+
+Every generator returns ``(X, y)`` in the API's shapes: ``X`` of shape
+(m, n_features), one example per row, and ``y`` of shape (m,), with labels
+in {0, 1} for the classification sets.  Nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .validation import check_positive_int
+
+__all__ = ["moons", "circles", "xor", "spirals", "blobs", "regression_curve", "gaussian_features"]
+
+
+def _split(m):
+    m = check_positive_int(m, "m")
+    return m // 2, m - m // 2
+
+
+def _noise(value):
+    if not np.isfinite(value) or value < 0:
+        raise ValueError(f"noise must be a non-negative number, got {value}")
+    return float(value)
+
+
+def moons(m=200, noise=0.2, seed=0):
+    """Two interleaving half circles ("two moons"), as in scikit-learn's make_moons."""
+    noise = _noise(noise)
+    rng = np.random.default_rng(seed)
+    m0, m1 = _split(m)
+    t0 = np.linspace(0, np.pi, m0)
+    t1 = np.linspace(0, np.pi, m1)
+    X = np.vstack([
+        np.column_stack([np.cos(t0), np.sin(t0)]),
+        np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)]),
+    ])
+    X += rng.normal(0.0, noise, size=X.shape)
+    y = np.concatenate([np.zeros(m0), np.ones(m1)])
+    return X, y
+
+
+def circles(m=200, noise=0.1, factor=0.5, seed=0):
+    """A small circle (label 1) inside a large one (label 0)."""
+    noise = _noise(noise)
+    if not 0 < factor < 1:
+        raise ValueError(f"factor (inner radius / outer radius) must be in (0, 1), got {factor}")
+    rng = np.random.default_rng(seed)
+    m0, m1 = _split(m)
+    t0 = np.linspace(0, 2 * np.pi, m0, endpoint=False)
+    t1 = np.linspace(0, 2 * np.pi, m1, endpoint=False)
+    X = np.vstack([
+        np.column_stack([np.cos(t0), np.sin(t0)]),
+        factor * np.column_stack([np.cos(t1), np.sin(t1)]),
+    ])
+    X += rng.normal(0.0, noise, size=X.shape)
+    y = np.concatenate([np.zeros(m0), np.ones(m1)])
+    return X, y
+
+
+def xor(m=200, noise=0.1, seed=0):
+    """Four clusters at (+-1, +-1); label 1 where the signs of the coordinates differ."""
+    noise = _noise(noise)
+    m = check_positive_int(m, "m")
+    rng = np.random.default_rng(seed)
+    corners = np.array([[1, 1], [-1, -1], [1, -1], [-1, 1]], dtype=float)
+    labels = np.array([0, 0, 1, 1], dtype=float)
+    k = np.arange(m) % 4
+    X = corners[k] + rng.normal(0.0, noise, size=(m, 2))
+    return X, labels[k]
+
+
+def spirals(m=200, noise=0.1, turns=1.5, seed=0):
+    """Two interleaved spirals, one per class."""
+    noise = _noise(noise)
+    rng = np.random.default_rng(seed)
+    m0, m1 = _split(m)
+    parts = []
+    for count, phase in ((m0, 0.0), (m1, np.pi)):
+        r = np.linspace(0.1, 1.0, count)
+        t = 2 * np.pi * turns * r + phase
+        parts.append(np.column_stack([r * np.cos(t), r * np.sin(t)]))
+    X = np.vstack(parts) + rng.normal(0.0, noise, size=(m0 + m1, 2))
+    y = np.concatenate([np.zeros(m0), np.ones(m1)])
+    return X, y
+
+
+def blobs(m=100, separation=3.0, noise=1.0, seed=0):
+    """Two Gaussian blobs centred at -+(separation/2)(1, 1): linearly separable for noise << separation."""
+    noise = _noise(noise)
+    rng = np.random.default_rng(seed)
+    m0, m1 = _split(m)
+    c = separation / 2
+    X = np.vstack([
+        rng.normal(-c, noise, size=(m0, 2)),
+        rng.normal(c, noise, size=(m1, 2)),
+    ])
+    y = np.concatenate([np.zeros(m0), np.ones(m1)])
+    return X, y
+
+
+def regression_curve(m=100, noise=0.1, seed=0, f=None, x_range=(-1.0, 1.0)):
+    """A noisy 1-D curve: x evenly spaced in x_range, y = f(x) + noise (default f = sin(3x)).
+
+    Returns X of shape (m, 1) and y of shape (m,).
+    """
+    noise = _noise(noise)
+    m = check_positive_int(m, "m")
+    rng = np.random.default_rng(seed)
+    x = np.linspace(*x_range, m)
+    f = f or (lambda t: np.sin(3 * t))
+    y = f(x) + rng.normal(0.0, noise, size=m)
+    return x.reshape(-1, 1), y
+
+
+def gaussian_features(m=1000, n_features=20, seed=0):
+    """Standard-normal features with labels from a random linear rule plus noise.
+
+    A larger data set for benchmarks: X of shape (m, n_features), y in {0, 1}.
+    """
+    m = check_positive_int(m, "m")
+    n_features = check_positive_int(n_features, "n_features")
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(m, n_features))
+    w = rng.normal(size=n_features)
+    y = (X @ w + 0.5 * rng.normal(size=m) > 0).astype(float)
+    return X, y

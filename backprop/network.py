@@ -1,0 +1,424 @@
+"""A fully connected network trained by backpropagation, in the book's notation.
+
+Notation (see the book's notation page).  Layers are numbered l = 1, ..., L;
+layer l has n_l units and n_0 is the number of input features.  Inside the
+network the m examples are **columns**, exactly as in the notes 000, 002 and
+004::
+
+    A[0] = X^T                                   (n_0, m)
+    Z[l] = W[l] A[l-1] + b[l]                    (n_l, m)   W[l]: (n_l, n_{l-1}), b[l]: (n_l, 1)
+    A[l] = g_l(Z[l])                             (n_l, m)
+    yhat = A[L]^T                                (m, n_L)
+
+    J = (1/m) sum_i L(yhat_i, y_i)              the cost: the MEAN per-example loss
+
+and the backward pass is::
+
+    dZ[L] = dJ/dZ[L]                             (yhat - y)^T / m   for sigmoid + log loss
+    dW[l] = dZ[l] A[l-1]^T                       (n_l, n_{l-1})
+    db[l] = sum over columns of dZ[l]            (n_l, 1)
+    dZ[l-1] = (W[l]^T dZ[l]) * g'_{l-1}(Z[l-1])  (n_{l-1}, m)
+
+At the API boundary examples are rows (``X`` has shape (m, n_0)), as in
+NumPy and scikit-learn; the one transpose happens there.  Python lists are
+0-based, so ``net.weights[0]`` is W[1] of the notes; the code keeps the
+notes' names (``W``, ``b``, ``Z``, ``A``, ``dZ``, ``dW``, ``db``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import activations as _act
+from .validation import (
+    as_float_array,
+    check_activation_names,
+    check_finite,
+    check_learning_rate,
+    check_loss,
+    check_positive_int,
+    check_sizes,
+    check_X,
+    check_y,
+)
+
+__all__ = ["MLP", "History", "TrainingDiverged"]
+
+
+class TrainingDiverged(RuntimeError):
+    """Training stopped because the cost J became infinite or NaN.
+
+    Attributes
+    ----------
+    epoch : int
+        The epoch (0-based) whose cost was not finite.
+    lr : float
+        The learning rate that was used.
+    history : History
+        The finite costs of the epochs before ``epoch``.  The network keeps
+        the parameters of the last epoch whose cost was finite.
+    """
+
+    def __init__(self, epoch, lr, history):
+        self.epoch = epoch
+        self.lr = lr
+        self.history = history
+        last = f"{history.losses[-1]:.4g}" if len(history.losses) else "n/a"
+        super().__init__(
+            f"training diverged at epoch {epoch}: the cost J became infinite or NaN "
+            f"with learning rate {lr:g} (last finite J = {last}). "
+            f"Try a smaller learning rate, e.g. {lr / 10:g}."
+        )
+
+
+@dataclass
+class History:
+    """What :meth:`MLP.fit` records.
+
+    Attributes
+    ----------
+    losses : np.ndarray
+        ``losses[e]`` is the cost J over the whole training set at the start of
+        epoch e, before that epoch's update(s).
+    lr : float
+    stopped_early : bool
+        True when a callback returned False.
+    """
+
+    losses: np.ndarray = field(default_factory=lambda: np.empty(0))
+    lr: float = float("nan")
+    stopped_early: bool = False
+
+    @property
+    def epochs(self) -> int:
+        """The number of epochs run."""
+        return len(self.losses)
+
+
+class _Workspace:
+    """Preallocated buffers for m examples, reused epoch after epoch."""
+
+    def __init__(self, sizes, m):
+        self.m = m
+        self.A = [np.empty((n, m)) for n in sizes[1:]]  # A[l] for l = 1..L
+        self.Z_L = np.empty((sizes[-1], m))  # output pre-activation (logits)
+        width = max(sizes[1:])
+        self._dZ = (np.empty((width, m)), np.empty((width, m)))  # ping-pong
+        self._tmp = np.empty((width, m))
+
+    def dZ(self, l, n):
+        """Buffer for dZ of layer l (0-based), n rows."""
+        return self._dZ[l % 2][:n]
+
+    def tmp(self, n):
+        return self._tmp[:n]
+
+
+class MLP:
+    """A multilayer perceptron: ``sizes[l]`` units in layer l, one activation per layer.
+
+    Parameters
+    ----------
+    sizes : list of int
+        ``[n_0, n_1, ..., n_L]``: input features, then the units of each layer.
+    activations : list of str
+        One of ``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"identity"`` for each of
+        the L layers.
+    loss : {"bce", "mse"}
+        ``"bce"``: binary cross-entropy (log loss) per example,
+        ``L = -sum_k [y_k log yhat_k + (1 - y_k) log(1 - yhat_k)]``; needs a
+        sigmoid output layer.  ``"mse"``: squared error per example,
+        ``L = sum_k (y_k - yhat_k)^2`` (not halved, as in note 004).  The cost J
+        is the mean of L over the m examples.
+    seed : int or None
+        Seeds NumPy's ``default_rng``, which draws the initial weights and the
+        mini-batch order.  The same seed gives bit-identical results.
+
+    Initialisation
+    --------------
+    Biases start at zero.  Weights W[l] are drawn from a normal distribution
+    with mean 0 and standard deviation ``sqrt(2 / n_{l-1})`` for a ReLU layer
+    (He et al., 2015) and ``sqrt(1 / n_{l-1})`` otherwise (LeCun/Xavier
+    scaling), so that the pre-activations Z[l] start with roughly unit variance.
+    """
+
+    def __init__(self, sizes, activations, loss="bce", seed=0):
+        self.sizes = check_sizes(sizes)
+        self.activations = check_activation_names(activations, len(self.sizes) - 1)
+        self.loss = check_loss(loss, self.activations[-1])
+        self.rng = np.random.default_rng(seed)
+        self._allocate()
+        for W, n_in, g in zip(self.weights, self.sizes[:-1], self.activations):
+            scale = math.sqrt((2.0 if g == "relu" else 1.0) / n_in)
+            W[...] = self.rng.normal(0.0, scale, size=W.shape)
+
+    # ----------------------------------------------------------------- setup
+    def _allocate(self):
+        """All parameters live in one flat vector ``theta``; W[l], b[l] are views.
+
+        This lets one gradient-descent step update every W and b with two NumPy
+        calls.  The gradients live in a flat vector ``grad`` of the same layout.
+        """
+        shapes = []
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            shapes += [(n_out, n_in), (n_out, 1)]
+        self._theta = np.zeros(sum(r * c for r, c in shapes))
+        self._grad = np.zeros_like(self._theta)
+        self._update = np.zeros_like(self._theta)  # lr * grad
+        views, grads, offset = [], [], 0
+        for shape in shapes:
+            k = shape[0] * shape[1]
+            views.append(self._theta[offset:offset + k].reshape(shape))
+            grads.append(self._grad[offset:offset + k].reshape(shape))
+            offset += k
+        self.weights, self.biases = views[0::2], views[1::2]
+        self._dW, self._db = grads[0::2], grads[1::2]
+        self._g = [_act.get(name) for name in self.activations]
+        self._workspaces = {}
+
+    def _workspace_for(self, m):
+        """Buffers for m examples, kept for reuse (full batch and mini-batch sizes)."""
+        if m not in self._workspaces:
+            if len(self._workspaces) >= 4:
+                self._workspaces.clear()
+            self._workspaces[m] = _Workspace(self.sizes, m)
+        return self._workspaces[m]
+
+    @classmethod
+    def from_params(cls, weights, biases, activations, loss="bce"):
+        """A network with the given parameters (copied).
+
+        ``weights[l]`` must have shape (n_{l+1}, n_l) and ``biases[l]`` shape
+        (n_{l+1}, 1) or (n_{l+1},), with consecutive layers agreeing.
+        """
+        if len(weights) != len(biases) or len(weights) == 0:
+            raise ValueError(
+                f"from_params needs one weight matrix and one bias vector per layer; "
+                f"got {len(weights)} weights and {len(biases)} biases"
+            )
+        Ws = [as_float_array(W, f"weights[{l}]") for l, W in enumerate(weights)]
+        bs = [as_float_array(b, f"biases[{l}]") for l, b in enumerate(biases)]
+        for l, W in enumerate(Ws):
+            if W.ndim != 2:
+                raise ValueError(
+                    f"weights[{l}] must be 2-D (n_out, n_in), got shape {W.shape}"
+                )
+        sizes = [Ws[0].shape[1]] + [W.shape[0] for W in Ws]
+        for l, W in enumerate(Ws):
+            if W.shape != (sizes[l + 1], sizes[l]):
+                raise ValueError(
+                    f"weights[{l}] has shape {W.shape}, but the previous layer has "
+                    f"{sizes[l]} units, so it must have shape ({W.shape[0]}, {sizes[l]})"
+                )
+            if bs[l].shape not in ((sizes[l + 1], 1), (sizes[l + 1],)):
+                raise ValueError(
+                    f"biases[{l}] has shape {bs[l].shape}, but weights[{l}] has "
+                    f"{sizes[l + 1]} rows, so it must have shape ({sizes[l + 1]}, 1)"
+                )
+            check_finite(W, f"weights[{l}]")
+            check_finite(bs[l], f"biases[{l}]")
+        net = cls(sizes, activations, loss, seed=0)
+        for W, b, W_new, b_new in zip(net.weights, net.biases, Ws, bs):
+            W[...] = W_new
+            b[...] = b_new.reshape(b.shape)
+        return net
+
+    def copy(self):
+        """An independent copy of this network (parameters and random state)."""
+        net = MLP.from_params(self.weights, self.biases, self.activations, self.loss)
+        net.rng = np.random.default_rng()
+        net.rng.bit_generator.state = self.rng.bit_generator.state
+        return net
+
+    @property
+    def n_params(self) -> int:
+        return self._theta.size
+
+    def __repr__(self):
+        return (
+            f"MLP(sizes={list(self.sizes)}, activations={list(self.activations)}, "
+            f"loss={self.loss!r})"
+        )
+
+    # ------------------------------------------------------ forward / backward
+    def _forward(self, A0, ws):
+        """Forward pass on columns ``A0`` (n_0, m); fills ``ws.A`` and ``ws.Z_L``."""
+        A = A0
+        L = len(self.weights)
+        for l, (W, b, g) in enumerate(zip(self.weights, self.biases, self._g)):
+            Z = ws.Z_L if l == L - 1 else ws.A[l]
+            np.matmul(W, A, out=Z)  # Z[l] = W[l] A[l-1] + b[l]
+            Z += b
+            A = g.forward(Z, out=ws.A[l])  # A[l] = g(Z[l]), in place for hidden layers
+        return A
+
+    def _cost_and_output_delta(self, Y, ws):
+        """The cost J and dZ[L] = dJ/dZ[L], for targets Y of shape (n_L, m)."""
+        m = ws.m
+        Z, A = ws.Z_L, ws.A[-1]
+        dZ = ws.dZ(len(self.weights) - 1, Z.shape[0])
+        if self.loss == "bce":
+            # L = -y log(a) - (1-y) log(1-a) with a = sigma(z) equals
+            # softplus(z) - y z, where softplus(z) = log(1 + e^z): no log(0).
+            sp = np.logaddexp(0.0, Z, out=dZ)
+            J = (sp.sum() - np.vdot(Y, Z)) / m
+            # dJ/dZ[L] = (a - y) / m: the sigmoid's a(1-a) cancels (notes 000-003).
+            np.subtract(A, Y, out=dZ)
+            dZ *= 1.0 / m
+        else:
+            # L = sum_k (y_k - a_k)^2,  dJ/dA[L] = 2 (a - y) / m
+            np.subtract(A, Y, out=dZ)
+            J = np.vdot(dZ, dZ) / m
+            dZ *= 2.0 / m
+            self._g[-1].backward(dZ, A, ws.tmp(Z.shape[0]))  # times g'(Z[L])
+        return float(J), dZ
+
+    def _backward(self, A0, dZ, ws):
+        """Backward pass from dZ[L]; fills the flat gradient ``self._grad``."""
+        for l in range(len(self.weights) - 1, -1, -1):
+            A_prev = A0 if l == 0 else ws.A[l - 1]
+            np.matmul(dZ, A_prev.T, out=self._dW[l])  # dW[l] = dZ[l] A[l-1]^T
+            np.sum(dZ, axis=1, keepdims=True, out=self._db[l])  # db[l] = sum_i dZ[l]
+            if l > 0:
+                dA = ws.dZ(l - 1, A_prev.shape[0])
+                np.matmul(self.weights[l].T, dZ, out=dA)  # dA[l-1] = W[l]^T dZ[l]
+                self._g[l - 1].backward(dA, A_prev, ws.tmp(A_prev.shape[0]))
+                dZ = dA  # dZ[l-1] = dA[l-1] * g'(Z[l-1])
+
+    def _loss_and_gradients(self, A0, Y):
+        """J and the flat gradient, for columns A0 (n_0, m) and Y (n_L, m)."""
+        ws = self._workspace_for(A0.shape[1])
+        self._forward(A0, ws)
+        J, dZ = self._cost_and_output_delta(Y, ws)
+        self._backward(A0, dZ, ws)
+        return J
+
+    def _checked(self, X, y):
+        X = check_X(X, self.sizes[0])
+        y = check_y(y, X.shape[0], self.sizes[-1], self.loss)
+        return X.T, y.T  # examples as columns, as in the notes
+
+    # ------------------------------------------------------------------ API
+    def forward(self, X):
+        """The network's output yhat = A[L]^T, shape (m, n_L), for X of shape (m, n_0)."""
+        X = check_X(X, self.sizes[0])
+        ws = _Workspace(self.sizes, X.shape[0])
+        return self._forward(X.T, ws).T.copy()
+
+    def logits(self, X):
+        """The output layer's pre-activation Z[L]^T, shape (m, n_L)."""
+        X = check_X(X, self.sizes[0])
+        ws = _Workspace(self.sizes, X.shape[0])
+        self._forward(X.T, ws)
+        return ws.Z_L.T.copy()
+
+    def cost(self, X, y):
+        """The cost J = (1/m) sum_i L(yhat_i, y_i), a float."""
+        A0, Y = self._checked(X, y)
+        ws = _Workspace(self.sizes, A0.shape[1])
+        self._forward(A0, ws)
+        J, _ = self._cost_and_output_delta(Y, ws)
+        return J
+
+    def gradients(self, X, y):
+        """The gradient of J: ``(dWs, dbs)``, lists shaped like ``weights`` and ``biases``.
+
+        ``dWs[l] = dJ/dW[l+1]`` and ``dbs[l] = dJ/db[l+1]`` (0-based lists).
+        """
+        A0, Y = self._checked(X, y)
+        self._loss_and_gradients(A0, Y)
+        return [dW.copy() for dW in self._dW], [db.copy() for db in self._db]
+
+    def step(self, X, y, lr):
+        """One gradient-descent update ``W <- W - lr dW``, ``b <- b - lr db``.
+
+        Returns J before the update.  If J or the gradient is not finite the
+        parameters are left unchanged and :class:`TrainingDiverged` is raised.
+        """
+        lr = check_learning_rate(lr)
+        A0, Y = self._checked(X, y)
+        J = self._loss_and_gradients(A0, Y)
+        if not (math.isfinite(J) and np.isfinite(self._grad).all()):
+            raise TrainingDiverged(0, lr, History(np.empty(0), lr))
+        self._apply_update(lr)
+        return J
+
+    def _apply_update(self, lr):
+        np.multiply(self._grad, lr, out=self._update)
+        np.subtract(self._theta, self._update, out=self._theta)
+
+    def fit(self, X, y, lr=0.5, epochs=1000, batch_size=None, callback=None):
+        """Train by gradient descent; returns a :class:`History`.
+
+        Full-batch by default, as in the notes: each epoch makes one update
+        with the gradient of J over all m examples.  With ``batch_size`` each
+        epoch shuffles the examples (with the network's seeded ``rng``) and
+        makes one update per mini-batch.
+
+        ``callback(epoch, net, loss)``, if given, is called after each epoch
+        with the cost J recorded for it; returning ``False`` stops training.
+
+        Raises :class:`TrainingDiverged` if J becomes infinite or NaN; the
+        network then keeps the parameters of the last finite epoch.
+        """
+        lr = check_learning_rate(lr)
+        epochs = check_positive_int(epochs, "epochs")
+        A0, Y = self._checked(X, y)
+        m = A0.shape[1]
+        if batch_size is not None:
+            batch_size = min(check_positive_int(batch_size, "batch_size"), m)
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be callable, got {callback!r}")
+
+        losses = np.empty(epochs)
+        history = History(losses[:0], lr)
+        last_good = self._theta.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            for epoch in range(epochs):
+                if batch_size is None or batch_size == m:
+                    J = self._loss_and_gradients(A0, Y)
+                    ok = math.isfinite(J)
+                    if ok:
+                        np.copyto(last_good, self._theta)
+                        self._apply_update(lr)
+                else:
+                    J = self._full_cost(A0, Y)
+                    ok = math.isfinite(J)
+                    if ok:
+                        np.copyto(last_good, self._theta)
+                        order = self.rng.permutation(m)
+                        for start in range(0, m, batch_size):
+                            idx = order[start:start + batch_size]
+                            self._loss_and_gradients(A0[:, idx], Y[:, idx])
+                            self._apply_update(lr)
+                if not ok:
+                    np.copyto(self._theta, last_good)
+                    history.losses = losses[:epoch].copy()
+                    raise TrainingDiverged(epoch, lr, history)
+                losses[epoch] = J
+                history.losses = losses[: epoch + 1]
+                if callback is not None and callback(epoch, self, J) is False:
+                    history.stopped_early = True
+                    break
+        history.losses = history.losses.copy()
+        return history
+
+    def _full_cost(self, A0, Y):
+        ws = self._workspace_for(A0.shape[1])
+        self._forward(A0, ws)
+        return self._cost_and_output_delta(Y, ws)[0]
+
+    def predict(self, X):
+        """Class labels 0/1 (yhat >= 0.5) for ``"bce"``; the outputs yhat for ``"mse"``.
+
+        Returns shape (m,) when n_L = 1, else (m, n_L).
+        """
+        if self.loss == "bce":
+            out = (self.logits(X) >= 0).astype(int)  # sigma(z) >= 0.5  <=>  z >= 0
+        else:
+            out = self.forward(X)
+        return out[:, 0] if out.shape[1] == 1 else out
+

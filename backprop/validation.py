@@ -1,0 +1,148 @@
+"""Checks of user input, each raising an error that names the problem.
+
+Every public entry point of :mod:`backprop` validates its arguments here before
+it changes anything, so a bad call never leaves a network half-updated.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import numpy as np
+
+LOSSES = ("bce", "mse")
+
+
+def check_sizes(sizes):
+    """Layer sizes ``[n_0, n_1, ..., n_L]``: at least two positive integers."""
+    if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__len__"):
+        raise TypeError(
+            f"sizes must be a list of layer sizes [n_0, n_1, ..., n_L], not {sizes!r}"
+        )
+    sizes = list(sizes)
+    if len(sizes) < 2:
+        raise ValueError(
+            f"sizes needs at least two entries (inputs and outputs), got {sizes!r}"
+        )
+    for l, n in enumerate(sizes):
+        if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+            raise TypeError(f"layer size n_{l} must be an integer, got {n!r}")
+        if n < 1:
+            raise ValueError(f"layer size n_{l} must be a positive integer, got {n}")
+    return tuple(int(n) for n in sizes)
+
+
+def check_activation_names(activations, n_layers):
+    """One activation name per layer, each known."""
+    from .activations import get
+
+    if isinstance(activations, str) or not hasattr(activations, "__len__"):
+        raise TypeError(
+            "activations must be a list with one name per layer, "
+            f"e.g. ['relu', 'sigmoid'], not {activations!r}"
+        )
+    activations = list(activations)
+    if len(activations) != n_layers:
+        raise ValueError(
+            f"activations has {len(activations)} names but the network has "
+            f"{n_layers} layers; give one activation per layer"
+        )
+    return tuple(get(name).name for name in activations)
+
+
+def check_loss(loss, output_activation):
+    """``'bce'`` (which needs a sigmoid output) or ``'mse'``."""
+    if not isinstance(loss, str) or loss not in LOSSES:
+        raise ValueError(f"unknown loss {loss!r}; valid losses: {', '.join(LOSSES)}")
+    if loss == "bce" and output_activation != "sigmoid":
+        raise ValueError(
+            "loss='bce' (log loss) needs probabilities, so the output layer's "
+            f"activation must be 'sigmoid', not {output_activation!r}"
+        )
+    return loss
+
+
+def as_float_array(a, name):
+    """``a`` as a float64 array, or a TypeError naming ``name``."""
+    if isinstance(a, (str, bytes)):
+        raise TypeError(f"{name} must be an array of numbers, not a string")
+    try:
+        arr = np.asarray(a)
+    except Exception as e:  # ragged lists and the like
+        raise TypeError(f"{name} must be an array of numbers: {e}") from None
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{name} must be an array of real numbers, got dtype {arr.dtype}"
+        )
+    return arr.astype(np.float64, copy=False)
+
+
+def check_finite(arr, name):
+    if not np.isfinite(arr).all():
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        raise ValueError(
+            f"{name} contains NaN or infinite values (first at index "
+            f"{tuple(int(i) for i in bad)}: {arr[tuple(bad)]})"
+        )
+
+
+def check_X(X, n_0):
+    """Inputs ``X`` of shape (m, n_0), finite."""
+    X = as_float_array(X, "X")
+    if X.ndim != 2:
+        raise ValueError(
+            f"X must be 2-D with shape (m, n_0) = (m, {n_0}), one example per "
+            f"row; got an array with shape {X.shape}"
+        )
+    if X.shape[1] != n_0:
+        raise ValueError(
+            f"X has {X.shape[1]} features (columns) but the input layer expects "
+            f"n_0 = {n_0}; X must have shape (m, {n_0})"
+        )
+    if X.shape[0] < 1:
+        raise ValueError("X has no examples (m = 0 rows)")
+    check_finite(X, "X")
+    return X
+
+
+def check_y(y, m, n_L, loss):
+    """Targets of shape (m,) or (m, n_L); labels in {0, 1} for log loss.
+
+    Returns y with shape (m, n_L).
+    """
+    y = as_float_array(y, "y")
+    if y.ndim == 1 and n_L == 1:
+        y = y.reshape(-1, 1)
+    if y.ndim != 2 or y.shape != (m, n_L):
+        expected = f"(m,) or (m, n_L) = ({m},) or ({m}, {n_L})" if n_L == 1 else f"(m, n_L) = ({m}, {n_L})"
+        raise ValueError(
+            f"y has shape {y.shape}, but X has m = {m} examples and the output "
+            f"layer has n_L = {n_L} units; y must have shape {expected}"
+        )
+    check_finite(y, "y")
+    if loss == "bce" and not np.isin(y, (0.0, 1.0)).all():
+        bad = y[~np.isin(y, (0.0, 1.0))]
+        raise ValueError(
+            "loss='bce' needs labels y in {0, 1}; found "
+            f"{bad.size} other value(s), e.g. {bad[0]!r}"
+        )
+    return y
+
+
+def check_learning_rate(lr):
+    if isinstance(lr, bool) or not isinstance(lr, numbers.Real):
+        raise TypeError(f"the learning rate must be a real number, got {lr!r}")
+    lr = float(lr)
+    if not np.isfinite(lr) or lr <= 0:
+        raise ValueError(
+            f"the learning rate must be a positive, finite number, got lr = {lr}"
+        )
+    return lr
+
+
+def check_positive_int(value, name):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer, got {value!r}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1, got {value}")
+    return int(value)
