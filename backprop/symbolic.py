@@ -1,0 +1,225 @@
+"""SymPy helpers the chapters use to reproduce and *assert* each step of a derivation.
+
+The chapters write every forward pass with the notes' own symbol names and let
+SymPy differentiate.  This module holds what more than one chapter needs:
+
+* the activations and losses as SymPy expressions (:func:`sigmoid`,
+  :func:`relu`, :func:`log_loss`, :func:`squared_error`, ...);
+* :func:`assert_equal`, which *asserts* that two expressions (or matrices)
+  are identical, and :func:`counterexample`, which shows at a concrete point
+  that two expressions differ (how a chapter shows a slip in a note);
+* matrices of symbols with the book's indices (:func:`matrix`), element-wise
+  matrix derivatives (:func:`grad`) and a symbolic column-convention network
+  (:func:`network`) whose derivatives are the independent oracle for the
+  vectorised NumPy formulas;
+* :func:`evaluate`, to turn SymPy results into NumPy arrays at given values,
+  and :func:`show`, to display an equation as typeset math.
+
+SymPy is imported when this module is first used (``bp.symbolic``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+__all__ = [
+    "sigmoid",
+    "relu",
+    "relu_prime",
+    "tanh",
+    "identity",
+    "ACTIVATIONS",
+    "log_loss",
+    "squared_error",
+    "LOSSES",
+    "assert_equal",
+    "counterexample",
+    "matrix",
+    "grad",
+    "network",
+    "values",
+    "evaluate",
+    "show",
+]
+
+
+# --------------------------------------------------------------- activations
+def sigmoid(z):
+    """sigma(z) = 1 / (1 + e^{-z})."""
+    return 1 / (1 + sp.exp(-z))
+
+
+def relu(z):
+    """ReLU(z) = z for z > 0, else 0 (a Piecewise, so SymPy can differentiate it)."""
+    return sp.Piecewise((z, z > 0), (0, True))
+
+
+def relu_prime(z):
+    """ReLU'(z) = 1 for z > 0, else 0 -- the notes' convention, ReLU'(0) = 0."""
+    return sp.Piecewise((1, z > 0), (0, True))
+
+
+def tanh(z):
+    return sp.tanh(z)
+
+
+def identity(z):
+    return z
+
+
+ACTIVATIONS = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "identity": identity}
+
+
+# -------------------------------------------------------------------- losses
+def log_loss(y, a):
+    """Per-example log loss (binary cross-entropy), -y log a - (1 - y) log(1 - a)."""
+    return -y * sp.log(a) - (1 - y) * sp.log(1 - a)
+
+
+def squared_error(y, yhat):
+    """Per-example squared error (y - yhat)^2, not halved (as in note 004)."""
+    return (y - yhat) ** 2
+
+
+LOSSES = {"bce": log_loss, "mse": squared_error}
+
+
+# ------------------------------------------------------------------ checking
+def _simplified_difference(actual, expected):
+    diff = sp.simplify(sp.sympify(actual) - sp.sympify(expected))
+    if isinstance(diff, sp.MatrixBase):
+        return diff.applyfunc(sp.simplify)
+    return diff
+
+
+def _is_zero(diff):
+    if isinstance(diff, sp.MatrixBase):
+        return all(_is_zero(d) for d in diff)
+    if diff == 0:
+        return True
+    # Piecewise expressions (ReLU) sometimes need piecewise_fold to cancel.
+    return sp.simplify(sp.piecewise_fold(diff)) == 0
+
+
+def assert_equal(actual, expected, what="expression"):
+    """Assert that two SymPy expressions (or matrices) are identically equal.
+
+    Raises ``AssertionError`` showing both sides and their difference unless
+    ``simplify(actual - expected)`` is zero.  Returns ``actual`` so a cell can
+    assert and display in one line.
+    """
+    if isinstance(actual, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
+        actual, expected = sp.Matrix(actual), sp.Matrix(expected)
+        if actual.shape != expected.shape:
+            raise AssertionError(
+                f"{what}: shapes differ, {actual.shape} != {expected.shape}"
+            )
+    diff = _simplified_difference(actual, expected)
+    if not _is_zero(diff):
+        raise AssertionError(
+            f"{what} is not what was expected:\n  got      {actual}\n"
+            f"  expected {expected}\n  difference {diff}"
+        )
+    return actual
+
+
+def counterexample(expr_a, expr_b, point):
+    """The values of two expressions at ``point`` (a dict symbol -> number).
+
+    Returns ``(value_a, value_b)`` as floats.  A chapter uses it to show that
+    a note's expression differs from the correct one at a concrete point, and
+    asserts that the two values differ.
+    """
+    a = float(sp.N(sp.sympify(expr_a).subs(point)))
+    b = float(sp.N(sp.sympify(expr_b).subs(point)))
+    return a, b
+
+
+# ----------------------------------------------------------------- matrices
+def matrix(name, rows, cols, superscript=""):
+    """A rows x cols Matrix of real symbols named ``name^{superscript}_{jk}``.
+
+    ``matrix("W", 2, 3, "[1]")`` gives the symbols ``W^{[1]}_{11}``, ...,
+    ``W^{[1]}_{23}`` (1-based j, k, as in the notes), which print as typeset
+    math.  A column vector is ``matrix("b", n, 1, "[1]")``, its entries
+    ``b^{[1]}_{1}``, ...
+    """
+    sup = f"^{{{superscript}}}" if superscript else ""
+
+    def entry(j, k):
+        idx = f"{j + 1}" if cols == 1 else f"{j + 1}{k + 1}"
+        return sp.Symbol(f"{name}{sup}_{{{idx}}}", real=True)
+
+    # Immutable, so a matrix of symbols can be a key of the dict given to values().
+    return sp.ImmutableMatrix(rows, cols, entry)
+
+
+def grad(J, M):
+    """The element-wise derivative dJ/dM: a Matrix shaped like M with entries dJ/dM_jk."""
+    return M.applyfunc(lambda s: sp.diff(J, s))
+
+
+def network(sizes, activations, loss, m):
+    """A symbolic column-convention network for m examples.
+
+    Returns a dict with the symbol matrices ``X`` (n_0, m), ``Y`` (n_L, m),
+    lists ``W``, ``b`` (one per layer), the expressions ``Z``, ``A`` (lists of
+    matrices), and the cost ``J`` = (1/m) sum over examples of the loss summed
+    over output units -- the same definitions as :class:`backprop.MLP`, written
+    independently of its NumPy code.
+    """
+    L = len(sizes) - 1
+    X = matrix("x", sizes[0], m)
+    Y = matrix("y", sizes[-1], m)
+    W = [matrix("W", sizes[l + 1], sizes[l], f"[{l + 1}]") for l in range(L)]
+    b = [matrix("b", sizes[l + 1], 1, f"[{l + 1}]") for l in range(L)]
+    Z, A = [], []
+    A_prev = X
+    for l in range(L):
+        Z_l = W[l] * A_prev + b[l] * sp.ones(1, m)  # b broadcast over the m columns
+        A_l = Z_l.applyfunc(ACTIVATIONS[activations[l]])
+        Z.append(Z_l)
+        A.append(A_l)
+        A_prev = A_l
+    per_entry = LOSSES[loss]
+    J = sum(per_entry(Y[k, i], A[-1][k, i]) for k in range(sizes[-1]) for i in range(m)) / m
+    return {"X": X, "Y": Y, "W": W, "b": b, "Z": Z, "A": A, "J": J}
+
+
+# -------------------------------------------------------- numbers and display
+def values(mapping):
+    """A substitution dict from ``{symbol or matrix: number or array}``.
+
+    ``mapping`` may also be a list of ``(symbol or matrix, value)`` pairs.
+    Matrices are matched to arrays of the same shape entry by entry.
+    """
+    subs = {}
+    pairs = mapping.items() if isinstance(mapping, dict) else mapping
+    for key, value in pairs:
+        if isinstance(key, sp.MatrixBase):
+            arr = np.asarray(value, dtype=np.float64)
+            if arr.shape != key.shape:
+                raise ValueError(
+                    f"a {key.shape[0]}x{key.shape[1]} symbol matrix needs an array "
+                    f"of shape {key.shape}, got {arr.shape}"
+                )
+            subs.update({s: sp.Float(float(v), 30) for s, v in zip(key, arr.ravel())})
+        else:
+            subs[key] = sp.Float(float(value), 30)
+    return subs
+
+
+def evaluate(expr, subs):
+    """``expr`` (expression or Matrix) at ``subs`` as a float64 NumPy array (or float)."""
+    result = sp.sympify(expr).xreplace(subs)
+    if isinstance(result, sp.MatrixBase):
+        return np.array(result.evalf(30).tolist(), dtype=np.float64)
+    return float(sp.N(result, 30))
+
+
+def show(lhs, rhs):
+    """Display ``lhs = rhs`` as typeset math (``lhs`` a LaTeX string, ``rhs`` SymPy)."""
+    from IPython.display import Math
+
+    return Math(f"{lhs} = {sp.latex(rhs)}")
