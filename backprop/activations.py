@@ -37,10 +37,13 @@ def sigmoid(z, out=None):
     ``1 / (1 + np.exp(-z))`` overflows.
     """
     z = np.asarray(z, dtype=np.float64)
-    out = np.negative(z, out=out)
+    if out is None:
+        out = np.empty_like(z)
+    np.negative(z, out=out)
     np.logaddexp(0.0, out, out=out)
     np.negative(out, out=out)
-    return np.exp(out, out=out)
+    np.exp(out, out=out)
+    return out if out.ndim else out[()]  # a NumPy float for a scalar z
 
 
 def _relu(z, out=None):

@@ -109,13 +109,12 @@ def assert_equal(actual, expected, what="expression"):
     ``simplify(actual - expected)`` is zero.  Returns ``actual`` so a cell can
     assert and display in one line.
     """
+    lhs, rhs = actual, expected
     if isinstance(actual, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
-        actual, expected = sp.Matrix(actual), sp.Matrix(expected)
-        if actual.shape != expected.shape:
-            raise AssertionError(
-                f"{what}: shapes differ, {actual.shape} != {expected.shape}"
-            )
-    diff = _simplified_difference(actual, expected)
+        lhs, rhs = sp.Matrix(actual), sp.Matrix(expected)
+        if lhs.shape != rhs.shape:
+            raise AssertionError(f"{what}: shapes differ, {lhs.shape} != {rhs.shape}")
+    diff = _simplified_difference(lhs, rhs)
     if not _is_zero(diff):
         raise AssertionError(
             f"{what} is not what was expected:\n  got      {actual}\n"
