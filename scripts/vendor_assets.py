@@ -29,6 +29,8 @@ COPIES = [
     ("@jupyter-widgets/html-manager/dist/embed-amd.js", "widgets/html-manager/embed-amd.js"),
     ("@jupyter-widgets/html-manager/LICENSE", "widgets/html-manager/LICENSE"),
 ]
+# Our own small script (committed under scripts/assets/), published beside the others.
+OWN = [("widgets-config.js", "widgets/widgets-config.js")]
 # Font Awesome files the widget manager's CSS refers to, next to embed-amd.js.
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
 
@@ -49,6 +51,8 @@ def vendor(root: Path) -> Path:
             shutil.copytree(src, dst)
         else:
             shutil.copy2(src, dst)
+    for src_rel, dst_rel in OWN:
+        shutil.copy2(Path(__file__).parent / "assets" / src_rel, dest / dst_rel)
     dist = modules / "@jupyter-widgets/html-manager/dist"
     for font in dist.iterdir():
         if font.suffix in FONT_SUFFIXES:
