@@ -15,35 +15,44 @@ tanh        tanh z                       1 - a^2
 identity    z                            1
 ==========  ===========================  ============================
 
-Both functions work in place on float64 arrays (``out=``), because the
-training loop calls them thousands of times on small arrays.
+Both functions work in place on float64 arrays, because the training loop
+calls them thousands of times: ``forward(Z, out)`` may write A over Z, and
+``backward(dA, A)`` writes dZ = dA * g'(Z) over A, which the backward pass no
+longer needs once dZ is known.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
-__all__ = ["Activation", "ACTIVATIONS", "sigmoid", "get"]
+__all__ = ["ACTIVATIONS", "Activation", "get", "sigmoid"]
+
+
+def _sigmoid(z, out=None):
+    """sigma(z) = 1 / (1 + e^{-z}) in four in-place steps (see :func:`sigmoid`)."""
+    out = np.negative(z, out=out)
+    np.exp(out, out=out)  # e^{-z}: inf for z < -709.78, and then sigma = 1 / inf = 0
+    out += 1.0
+    return np.divide(1.0, out, out=out)
 
 
 def sigmoid(z, out=None):
-    """sigma(z) = 1 / (1 + e^{-z}), computed as exp(-log(1 + e^{-z})).
+    """sigma(z) = 1 / (1 + e^{-z}), for every finite z, without warnings.
 
-    ``np.logaddexp(0, -z)`` is log(1 + e^{-z}) without overflow, so this is
-    exact to a few ulps for every finite z, including |z| > 709 where
-    ``1 / (1 + np.exp(-z))`` overflows.
+    For z < -709.78, e^{-z} overflows to inf and the result is 1 / inf = 0,
+    which is sigma(z) rounded to the nearest float but for subnormal numbers
+    (sigma(z) < 1.7e-308 there); for z > 37, sigma(z) rounds to 1.  Everywhere
+    else the relative error is a few ulps.  Returns a NumPy float for a scalar z.
     """
     z = np.asarray(z, dtype=np.float64)
     if out is None:
         out = np.empty_like(z)
-    np.negative(z, out=out)
-    np.logaddexp(0.0, out, out=out)
-    np.negative(out, out=out)
-    np.exp(out, out=out)
-    return out if out.ndim else out[()]  # a NumPy float for a scalar z
+    with np.errstate(over="ignore", under="ignore"):
+        _sigmoid(z, out=out)
+    return out if out.ndim else out[()]
 
 
 def _relu(z, out=None):
@@ -62,26 +71,27 @@ def _identity(z, out=None):
     return out
 
 
-# Backward functions: dA <- dA * g'(Z), in place, with g'(Z) written through A.
-def _sigmoid_backward(dA, A, tmp):
-    np.subtract(1.0, A, out=tmp)
-    tmp *= A
-    dA *= tmp
+# Backward functions: A <- dA * g'(Z), in place, with g'(Z) written through A = g(Z).
+# They may overwrite dA too.
+def _sigmoid_backward(dA, A):
+    dA *= A
+    np.subtract(1.0, A, out=A)
+    A *= dA  # dA * a (1 - a)
 
 
-def _relu_backward(dA, A, tmp):
-    np.greater(A, 0.0, out=tmp)  # ReLU'(z) = 1 if z > 0 else 0, and z > 0 <=> a > 0
-    dA *= tmp
+def _relu_backward(dA, A):
+    np.greater(A, 0.0, out=A)  # ReLU'(z) = 1 if z > 0 else 0, and z > 0 <=> a > 0
+    A *= dA
 
 
-def _tanh_backward(dA, A, tmp):
-    np.multiply(A, A, out=tmp)
-    np.subtract(1.0, tmp, out=tmp)
-    dA *= tmp
+def _tanh_backward(dA, A):
+    np.multiply(A, A, out=A)
+    np.subtract(1.0, A, out=A)
+    A *= dA  # dA * (1 - a^2)
 
 
-def _identity_backward(dA, A, tmp):
-    pass
+def _identity_backward(dA, A):
+    np.copyto(A, dA)
 
 
 @dataclass(frozen=True)
@@ -91,9 +101,11 @@ class Activation:
     Attributes
     ----------
     name : str
-    forward : callable ``(Z, out=None) -> A``, A = g(Z)
-    backward : callable ``(dA, A, tmp) -> None``: dA *= g'(Z) in place, where
-        ``A = g(Z)`` and ``tmp`` is a scratch array of A's shape.
+    forward : callable ``(Z, out=None) -> A``, A = g(Z); ``out`` may be Z.  The
+        sigmoid's may overflow harmlessly (run it under ``np.errstate(over="ignore")``,
+        or use :func:`sigmoid`).
+    backward : callable ``(dA, A) -> None``: overwrites A with dA * g'(Z), where
+        ``A = g(Z)`` (and may overwrite dA).
     derivative : callable ``A -> g'(Z)``, the derivative as a new array.
     """
 
@@ -103,14 +115,13 @@ class Activation:
 
     def derivative(self, A):
         """g'(Z) as a new array, from the layer output A = g(Z)."""
-        A = np.asarray(A, dtype=np.float64)
-        d = np.ones_like(A)
-        self.backward(d, A, np.empty_like(A))
+        d = np.array(A, dtype=np.float64)  # a copy: backward overwrites it
+        self.backward(np.ones_like(d), d)
         return d
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", sigmoid, _sigmoid_backward),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_backward),
     "relu": Activation("relu", _relu, _relu_backward),
     "tanh": Activation("tanh", _tanh, _tanh_backward),
     "identity": Activation("identity", _identity, _identity_backward),

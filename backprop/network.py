@@ -47,6 +47,10 @@ from .validation import (
 
 __all__ = ["MLP", "History", "TrainingDiverged"]
 
+# e^{-z} in the sigmoid and e^z in the log loss may overflow or underflow for
+# large |z|; the results (0, 1, or softplus(z) ~ z) are still right.
+_QUIET = {"over": "ignore", "under": "ignore"}
+
 
 class TrainingDiverged(RuntimeError):
     """Training stopped because the cost J became infinite or NaN.
@@ -99,22 +103,26 @@ class History:
 
 
 class _Workspace:
-    """Preallocated buffers for m examples, reused epoch after epoch."""
+    """Buffers for the forward and backward pass on m examples, reused epoch after epoch.
 
-    def __init__(self, sizes, m):
+    ``A[l]`` (l = 0, ..., L-1) is the input of layer l+1 with a last row of ones,
+    shape (n_l + 1, m); ``H[l]`` is the same array without that row, A[l] of the
+    notes (``H[0]`` holds X^T).  The ones row lets one matrix product compute
+    Z = W A + b = [W | b] [A; 1].
+    """
+
+    def __init__(self, sizes, m, identity_output):
         self.m = m
-        self.A = [np.empty((n, m)) for n in sizes[1:]]  # A[l] for l = 1..L
-        self.Z_L = np.empty((sizes[-1], m))  # output pre-activation (logits)
-        width = max(sizes[1:])
-        self._dZ = (np.empty((width, m)), np.empty((width, m)))  # ping-pong
-        self._tmp = np.empty((width, m))
-
-    def dZ(self, l, n):
-        """Buffer for dZ of layer l (0-based), n rows."""
-        return self._dZ[l % 2][:n]
-
-    def tmp(self, n):
-        return self._tmp[:n]
+        self.A = [np.ones((n + 1, m)) for n in sizes[:-1]]
+        self.H = [A[:-1] for A in self.A]
+        n_L = sizes[-1]
+        self.Z_L = np.empty((n_L, m))  # Z[L], the output layer's pre-activation
+        self.A_L = self.Z_L if identity_output else np.empty((n_L, m))  # A[L] = yhat^T
+        self.S = np.empty((n_L, m))  # softplus(Z[L]), for the log loss
+        self.dZ_L = np.empty((n_L, m))
+        # dA[l] = W[l+1]^T dZ[l+1] of the hidden layers: one buffer for all of them
+        buffer = np.empty((max(sizes[1:-1], default=0), m))
+        self.dA = [None] + [buffer[:n] for n in sizes[1:-1]]
 
 
 class MLP:
@@ -157,25 +165,28 @@ class MLP:
 
     # ----------------------------------------------------------------- setup
     def _allocate(self):
-        """All parameters live in one flat vector ``theta``; W[l], b[l] are views.
+        """All parameters live in one flat vector ``theta``, layer by layer.
 
-        This lets one gradient-descent step update every W and b with two NumPy
-        calls.  The gradients live in a flat vector ``grad`` of the same layout.
+        Layer l's part is the block [W[l] | b[l]] of shape (n_l, n_{l-1} + 1):
+        ``weights[l]`` and ``biases[l]`` are views of its columns.  One matrix
+        product then computes a layer, and one gradient-descent step updates
+        every W and b with two NumPy calls.  The gradients live in a flat
+        vector ``grad`` of the same layout.
         """
-        shapes = []
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
-            shapes += [(n_out, n_in), (n_out, 1)]
-        self._theta = np.zeros(sum(r * c for r, c in shapes))
+        self._theta = np.zeros(sum(n_out * (n_in + 1) for n_in, n_out in zip(self.sizes, self.sizes[1:])))
         self._grad = np.zeros_like(self._theta)
         self._update = np.zeros_like(self._theta)  # lr * grad
-        views, grads, offset = [], [], 0
-        for shape in shapes:
-            k = shape[0] * shape[1]
-            views.append(self._theta[offset:offset + k].reshape(shape))
-            grads.append(self._grad[offset:offset + k].reshape(shape))
+        self._Wb, self._dWb, offset = [], [], 0
+        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+            k = n_out * (n_in + 1)
+            self._Wb.append(self._theta[offset:offset + k].reshape(n_out, n_in + 1))
+            self._dWb.append(self._grad[offset:offset + k].reshape(n_out, n_in + 1))
             offset += k
-        self.weights, self.biases = views[0::2], views[1::2]
-        self._dW, self._db = grads[0::2], grads[1::2]
+        self.weights = [Wb[:, :-1] for Wb in self._Wb]
+        self.biases = [Wb[:, -1:] for Wb in self._Wb]
+        self._dW = [dWb[:, :-1] for dWb in self._dWb]
+        self._db = [dWb[:, -1:] for dWb in self._dWb]
+        self._WT = [W.T for W in self.weights]
         self._g = [_act.get(name) for name in self.activations]
         self._workspaces = {}
 
@@ -184,8 +195,11 @@ class MLP:
         if m not in self._workspaces:
             if len(self._workspaces) >= 4:
                 self._workspaces.clear()
-            self._workspaces[m] = _Workspace(self.sizes, m)
+            self._workspaces[m] = self._new_workspace(m)
         return self._workspaces[m]
+
+    def _new_workspace(self, m):
+        return _Workspace(self.sizes, m, self.activations[-1] == "identity")
 
     @classmethod
     def from_params(cls, weights, biases, activations, loss="bce"):
@@ -244,27 +258,31 @@ class MLP:
         )
 
     # ------------------------------------------------------ forward / backward
-    def _forward(self, A0, ws):
-        """Forward pass on columns ``A0`` (n_0, m); fills ``ws.A`` and ``ws.Z_L``."""
-        A = A0
-        L = len(self.weights)
-        for l, (W, b, g) in enumerate(zip(self.weights, self.biases, self._g)):
-            Z = ws.Z_L if l == L - 1 else ws.A[l]
-            np.matmul(W, A, out=Z)  # Z[l] = W[l] A[l-1] + b[l]
-            Z += b
-            A = g.forward(Z, out=ws.A[l])  # A[l] = g(Z[l]), in place for hidden layers
+    def _forward(self, ws):
+        """Forward pass on the inputs in ``ws.H[0]``; returns A[L] (n_L, m)."""
+        for l in range(len(self._Wb) - 1):
+            Z = ws.H[l + 1]  # Z[l+1] is computed where A[l+1] will be
+            np.matmul(self._Wb[l], ws.A[l], out=Z)  # Z = [W | b] [A; 1] = W A + b
+            self._g[l].forward(Z, out=Z)  # A = g(Z), in place
+        Z, A = ws.Z_L, ws.A_L
+        np.matmul(self._Wb[-1], ws.A[-1], out=Z)
+        if self.loss == "bce":
+            # The sigmoid output as a = e^z / (1 + e^z) = exp(z - softplus(z)), with
+            # softplus(z) = log(1 + e^z), which the log loss needs anyway.
+            np.logaddexp(0.0, Z, out=ws.S)
+            np.subtract(Z, ws.S, out=A)
+            np.exp(A, out=A)
+        else:
+            self._g[-1].forward(Z, out=A)  # A is Z itself for the identity
         return A
 
     def _cost_and_output_delta(self, Y, ws):
         """The cost J and dZ[L] = dJ/dZ[L], for targets Y of shape (n_L, m)."""
-        m = ws.m
-        Z, A = ws.Z_L, ws.A[-1]
-        dZ = ws.dZ(len(self.weights) - 1, Z.shape[0])
+        m, Z, A, dZ = ws.m, ws.Z_L, ws.A_L, ws.dZ_L
         if self.loss == "bce":
             # L = -y log(a) - (1-y) log(1-a) with a = sigma(z) equals
-            # softplus(z) - y z, where softplus(z) = log(1 + e^z): no log(0).
-            sp = np.logaddexp(0.0, Z, out=dZ)
-            J = (sp.sum() - np.vdot(Y, Z)) / m
+            # softplus(z) - y z (ws.S holds softplus(z)): no log(0).
+            J = (ws.S.sum() - np.vdot(Y, Z)) / m
             # dJ/dZ[L] = (a - y) / m: the sigmoid's a(1-a) cancels (notes 000-003).
             np.subtract(A, Y, out=dZ)
             dZ *= 1.0 / m
@@ -273,63 +291,72 @@ class MLP:
             np.subtract(A, Y, out=dZ)
             J = np.vdot(dZ, dZ) / m
             dZ *= 2.0 / m
-            self._g[-1].backward(dZ, A, ws.tmp(Z.shape[0]))  # times g'(Z[L])
-        return float(J), dZ
+            if self.activations[-1] != "identity":
+                self._g[-1].backward(dZ, A)  # dZ[L] = dA[L] * g'(Z[L]), written over A[L]
+                dZ = A
+        return J, dZ
 
-    def _backward(self, A0, dZ, ws):
+    def _backward(self, dZ, ws):
         """Backward pass from dZ[L]; fills the flat gradient ``self._grad``."""
-        for l in range(len(self.weights) - 1, -1, -1):
-            A_prev = A0 if l == 0 else ws.A[l - 1]
-            np.matmul(dZ, A_prev.T, out=self._dW[l])  # dW[l] = dZ[l] A[l-1]^T
-            np.sum(dZ, axis=1, keepdims=True, out=self._db[l])  # db[l] = sum_i dZ[l]
+        for l in range(len(self._Wb) - 1, -1, -1):
+            # [dW | db] = dZ [A; 1]^T: dW = dZ A^T, and db = dZ 1 sums dZ's columns.
+            np.matmul(dZ, ws.A[l].T, out=self._dWb[l])
             if l > 0:
-                dA = ws.dZ(l - 1, A_prev.shape[0])
-                np.matmul(self.weights[l].T, dZ, out=dA)  # dA[l-1] = W[l]^T dZ[l]
-                self._g[l - 1].backward(dA, A_prev, ws.tmp(A_prev.shape[0]))
-                dZ = dA  # dZ[l-1] = dA[l-1] * g'(Z[l-1])
+                dA = ws.dA[l]
+                np.matmul(self._WT[l], dZ, out=dA)  # dA[l-1] = W[l]^T dZ[l]
+                # dZ[l-1] = dA[l-1] * g'(Z[l-1]), written over A[l-1], whose last use
+                # (for dW above) is done.
+                dZ = ws.H[l]
+                self._g[l - 1].backward(dA, dZ)
 
-    def _loss_and_gradients(self, A0, Y):
-        """J and the flat gradient, for columns A0 (n_0, m) and Y (n_L, m)."""
-        ws = self._workspace_for(A0.shape[1])
-        self._forward(A0, ws)
+    def _loss_and_gradients(self, ws, Y):
+        """J and the flat gradient, for the inputs in ``ws`` and targets Y (n_L, m)."""
+        self._forward(ws)
         J, dZ = self._cost_and_output_delta(Y, ws)
-        self._backward(A0, dZ, ws)
+        self._backward(dZ, ws)
         return J
 
     def _checked(self, X, y):
+        """Validated X (m, n_0) and the targets as columns, Y = y^T (n_L, m)."""
         X = check_X(X, self.sizes[0])
         y = check_y(y, X.shape[0], self.sizes[-1], self.loss)
-        return X.T, y.T  # examples as columns, as in the notes
+        return X, np.ascontiguousarray(y.T)
+
+    def _workspace_with(self, X, cached=True):
+        """A workspace for X's m examples, holding X^T as its inputs."""
+        m = X.shape[0]
+        ws = self._workspace_for(m) if cached else self._new_workspace(m)
+        np.copyto(ws.H[0], X.T)  # examples as columns, as in the notes
+        return ws
 
     # ------------------------------------------------------------------ API
     def forward(self, X):
         """The network's output yhat = A[L]^T, shape (m, n_L), for X of shape (m, n_0)."""
-        X = check_X(X, self.sizes[0])
-        ws = _Workspace(self.sizes, X.shape[0])
-        return self._forward(X.T, ws).T.copy()
+        ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
+        with np.errstate(**_QUIET):
+            return self._forward(ws).T.copy()
 
     def logits(self, X):
         """The output layer's pre-activation Z[L]^T, shape (m, n_L)."""
-        X = check_X(X, self.sizes[0])
-        ws = _Workspace(self.sizes, X.shape[0])
-        self._forward(X.T, ws)
+        ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
+        with np.errstate(**_QUIET):
+            self._forward(ws)
         return ws.Z_L.T.copy()
 
     def cost(self, X, y):
         """The cost J = (1/m) sum_i L(yhat_i, y_i), a float."""
-        A0, Y = self._checked(X, y)
-        ws = _Workspace(self.sizes, A0.shape[1])
-        self._forward(A0, ws)
-        J, _ = self._cost_and_output_delta(Y, ws)
-        return J
+        X, Y = self._checked(X, y)
+        with np.errstate(**_QUIET):
+            return self._full_cost(self._workspace_with(X), Y)
 
     def gradients(self, X, y):
         """The gradient of J: ``(dWs, dbs)``, lists shaped like ``weights`` and ``biases``.
 
         ``dWs[l] = dJ/dW[l+1]`` and ``dbs[l] = dJ/db[l+1]`` (0-based lists).
         """
-        A0, Y = self._checked(X, y)
-        self._loss_and_gradients(A0, Y)
+        X, Y = self._checked(X, y)
+        with np.errstate(**_QUIET):
+            self._loss_and_gradients(self._workspace_with(X), Y)
         return [dW.copy() for dW in self._dW], [db.copy() for db in self._db]
 
     def step(self, X, y, lr):
@@ -339,12 +366,13 @@ class MLP:
         parameters are left unchanged and :class:`TrainingDiverged` is raised.
         """
         lr = check_learning_rate(lr)
-        A0, Y = self._checked(X, y)
-        J = self._loss_and_gradients(A0, Y)
+        X, Y = self._checked(X, y)
+        with np.errstate(invalid="ignore", **_QUIET):
+            J = self._loss_and_gradients(self._workspace_with(X), Y)
         if not (math.isfinite(J) and np.isfinite(self._grad).all()):
             raise TrainingDiverged(0, lr, History(np.empty(0), lr))
         self._apply_update(lr)
-        return J
+        return float(J)
 
     def _apply_update(self, lr):
         np.multiply(self._grad, lr, out=self._update)
@@ -366,50 +394,57 @@ class MLP:
         """
         lr = check_learning_rate(lr)
         epochs = check_positive_int(epochs, "epochs")
-        A0, Y = self._checked(X, y)
-        m = A0.shape[1]
+        X, Y = self._checked(X, y)
+        m = X.shape[0]
         if batch_size is not None:
             batch_size = min(check_positive_int(batch_size, "batch_size"), m)
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable, got {callback!r}")
 
+        # Buffers of fit's own, so that a callback may use the network freely.
+        ws = self._workspace_with(X, cached=False)
+        batches = {}  # mini-batch size -> workspace
         losses = np.empty(epochs)
         history = History(losses[:0], lr)
         last_good = self._theta.copy()
-        with np.errstate(over="ignore", invalid="ignore"):
+        done = epochs
+        with np.errstate(invalid="ignore", **_QUIET):
             for epoch in range(epochs):
                 if batch_size is None or batch_size == m:
-                    J = self._loss_and_gradients(A0, Y)
+                    J = self._loss_and_gradients(ws, Y)
                     ok = math.isfinite(J)
                     if ok:
                         np.copyto(last_good, self._theta)
                         self._apply_update(lr)
                 else:
-                    J = self._full_cost(A0, Y)
+                    J = self._full_cost(ws, Y)
                     ok = math.isfinite(J)
                     if ok:
                         np.copyto(last_good, self._theta)
                         order = self.rng.permutation(m)
                         for start in range(0, m, batch_size):
                             idx = order[start:start + batch_size]
-                            self._loss_and_gradients(A0[:, idx], Y[:, idx])
+                            if len(idx) not in batches:
+                                batches[len(idx)] = self._new_workspace(len(idx))
+                            wb = batches[len(idx)]
+                            np.take(ws.A[0], idx, axis=1, out=wb.A[0])
+                            self._loss_and_gradients(wb, Y[:, idx])
                             self._apply_update(lr)
                 if not ok:
                     np.copyto(self._theta, last_good)
                     history.losses = losses[:epoch].copy()
                     raise TrainingDiverged(epoch, lr, history)
                 losses[epoch] = J
-                history.losses = losses[: epoch + 1]
-                if callback is not None and callback(epoch, self, J) is False:
+                if callback is not None and callback(epoch, self, float(J)) is False:
                     history.stopped_early = True
+                    done = epoch + 1
                     break
-        history.losses = history.losses.copy()
+        history.losses = losses[:done].copy()
         return history
 
-    def _full_cost(self, A0, Y):
-        ws = self._workspace_for(A0.shape[1])
-        self._forward(A0, ws)
-        return self._cost_and_output_delta(Y, ws)[0]
+    def _full_cost(self, ws, Y):
+        self._forward(ws)
+        return float(self._cost_and_output_delta(Y, ws)[0])
 
     def predict(self, X):
         """Class labels 0/1 (yhat >= 0.5) for ``"bce"``; the outputs yhat for ``"mse"``.
