@@ -1,0 +1,583 @@
+"""Figures for the book: cost curves, decision boundaries, 1-D fits, network drawings.
+
+Every function draws on a matplotlib ``Axes`` you may pass in (``ax=None``
+creates a new figure with pyplot).  The views returned by
+:func:`plot_decision_boundary` and :func:`plot_regression_fit` keep their
+artists and have an ``update(net)`` method that changes the artists' data
+instead of drawing new ones, so a figure can follow training cheaply.
+:class:`TrainingFigure` puts a cost curve and a boundary (or fit) side by side
+on its own small Agg figure and renders it to PNG bytes; the widgets use it.
+
+Colours are fixed (no random choices): class 0 is red, class 1 blue, and the
+predicted probability yhat is drawn on the same diverging scale, so the 0.5
+level, the decision boundary, is white with a black contour.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import numbers
+from time import perf_counter
+
+import matplotlib.axes
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
+from matplotlib.colors import ListedColormap, Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle
+from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
+
+from .network import MLP, History
+from .validation import (
+    as_float_array,
+    check_activation_names,
+    check_finite,
+    check_positive_int,
+    check_sizes,
+    check_X,
+    check_y,
+)
+
+__all__ = [
+    "BoundaryView",
+    "FitView",
+    "LossView",
+    "NetworkDrawing",
+    "TrainingFigure",
+    "draw_network",
+    "plot_decision_boundary",
+    "plot_losses",
+    "plot_regression_fit",
+]
+
+CMAP = "RdBu"  # red for class 0 / negative weights, blue for class 1 / positive weights
+_FIELD_NORM = (-0.7, 1.7)  # paler field than the points, still white at yhat = 0.5
+_CLASS_COLORS = ListedColormap(["#c62828", "#1565c0"], name="classes")  # y = 0, y = 1
+_SMALL = 8  # font size (points) in the small widget figures
+
+
+def _axes(ax, figsize=(5, 3.2)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    elif not isinstance(ax, matplotlib.axes.Axes):
+        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
+    return ax
+
+
+def _check_net(net, n_0, what):
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a backprop.MLP, got {type(net).__name__}")
+    if net.sizes[0] != n_0 or net.sizes[-1] != 1:
+        raise ValueError(
+            f"{what} needs a network with n_0 = {n_0} input(s) and one output "
+            f"unit; this one has sizes {list(net.sizes)}"
+        )
+
+
+# ---------------------------------------------------------------- cost curves
+def _curve(item, k):
+    """The losses of one History or one 1-D array of costs."""
+    if isinstance(item, History):
+        return np.asarray(item.losses, dtype=float)
+    arr = as_float_array(item, f"losses[{k}]")
+    if arr.ndim != 1:
+        raise ValueError(
+            f"a loss curve must be 1-D (one cost J per epoch); item {k} has shape {arr.shape}"
+        )
+    return arr
+
+
+def _curves(histories_or_losses):
+    """``(curves, labels_from_keys)`` from a History, an array, a list of them or a dict."""
+    obj = histories_or_losses
+    if isinstance(obj, dict):
+        return [_curve(v, k) for k, v in obj.items()], [str(k) for k in obj]
+    if isinstance(obj, History):
+        return [_curve(obj, 0)], None
+    if isinstance(obj, np.ndarray) or (
+        isinstance(obj, (list, tuple)) and all(isinstance(v, numbers.Real) for v in obj)
+    ):
+        return [_curve(obj, 0)], None
+    if isinstance(obj, (list, tuple)):
+        return [_curve(v, k) for k, v in enumerate(obj)], None
+    raise TypeError(
+        "plot_losses needs a History, an array of costs, or a list / dict of them, "
+        f"not {type(obj).__name__}"
+    )
+
+
+class LossView:
+    """One cost curve J per epoch on ``ax``, updatable with :meth:`update`.
+
+    Attributes: ``ax``, ``line`` (the ``Line2D``), ``log`` (log-scale y axis).
+    """
+
+    def __init__(self, ax, log=True, fontsize=None):
+        self.ax, self.log = ax, bool(log)
+        (self.line,) = ax.plot([], [], color="C0", lw=1.2, zorder=3)  # over the frame
+        style_cost_axes(ax, self.log, fontsize)
+
+    def __repr__(self):
+        return f"LossView(log={self.log})"
+
+    def update(self, losses, epochs=None):
+        """Show ``losses`` (J per epoch) on an x axis from 0 to ``epochs`` (default: their count)."""
+        J = np.asarray(losses, dtype=float)
+        self.line.set_data(np.arange(J.size), J)
+        self.ax.set_xlim(0, max(epochs or J.size, 1))
+        set_cost_ylim(self.ax, [J], self.log)
+        return self.line
+
+
+def style_cost_axes(ax, log=True, fontsize=None):
+    """Label ``ax`` "epoch" / "cost J"; on a log scale, plain numbers and no minor ticks."""
+    ax.set_xlabel("epoch", fontsize=fontsize)
+    ax.set_ylabel("cost $J$", fontsize=fontsize)
+    ax.xaxis.set_major_locator(MaxNLocator(4, integer=True))
+    if log:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
+        ax.yaxis.set_minor_locator(NullLocator())  # minor ticks cost draw time
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+    if fontsize is not None:
+        ax.tick_params(labelsize=fontsize)
+
+
+def set_cost_ylim(ax, curves, log):
+    """y limits that hold every finite cost; whole decades on a log axis."""
+    values = np.concatenate([c[np.isfinite(c)] for c in curves]) if curves else np.empty(0)
+    if values.size == 0:
+        ax.set_ylim(*((0.1, 1.0) if log else (0.0, 1.0)))
+    elif log:
+        if values.min() <= 0:
+            raise ValueError(
+                f"a log-scale cost axis needs positive costs, found J = {values.min():g}; "
+                "use log=False"
+            )
+        lo = 10.0 ** math.floor(math.log10(values.min()))
+        hi = 10.0 ** math.ceil(math.log10(values.max()))
+        ax.set_ylim(lo, hi if hi > lo else 10 * lo)
+    else:
+        hi = values.max()
+        ax.set_ylim(min(0.0, values.min()), 1.05 * hi if hi > 0 else 1.0)
+
+
+def plot_losses(histories_or_losses, labels=None, ax=None, log=True):
+    """Plot cost curves, J against epoch; returns the list of ``Line2D``.
+
+    ``histories_or_losses``: a :class:`~backprop.History`, a 1-D array of
+    costs, a list of those, or a dict ``{label: history}``.  ``labels`` (one
+    per curve) adds a legend.  ``log=True`` uses a logarithmic J axis.
+    """
+    curves, key_labels = _curves(histories_or_losses)
+    if labels is None:
+        labels = key_labels
+    elif isinstance(labels, str) or len(labels) != len(curves):
+        raise ValueError(f"labels must be a list with one label per curve ({len(curves)})")
+    ax = _axes(ax)
+    style_cost_axes(ax, log)
+    lines = []
+    for k, J in enumerate(curves):
+        label = None if labels is None else str(labels[k])
+        (line,) = ax.plot(np.arange(J.size), J, color=f"C{k % 10}", lw=1.4, label=label)
+        lines.append(line)
+    ax.set_xlim(0, max([J.size for J in curves] + [1]))
+    set_cost_ylim(ax, curves, log)
+    if labels is not None:
+        ax.legend(frameon=False)
+    return lines
+
+
+# -------------------------------------------------------- decision boundary
+def _padded_range(v, pad=0.15):
+    lo, hi = float(v.min()), float(v.max())
+    span = hi - lo if hi > lo else 1.0
+    return lo - pad * span, hi + pad * span
+
+
+class BoundaryView:
+    """2-D data coloured by class over the predicted probability field yhat(x).
+
+    The field is an ``imshow`` on a fixed ``resolution`` x ``resolution`` grid
+    whose data :meth:`update` replaces; the yhat = 0.5 contour (the decision
+    boundary) is the one artist that is redrawn.
+
+    Attributes: ``ax``, ``image`` (``AxesImage``), ``points`` (the scatter),
+    ``contour`` (``ContourSet`` or None when yhat never crosses 0.5),
+    ``probabilities`` (the last field, shape (resolution, resolution)),
+    ``grid`` (the (resolution**2, 2) grid points, rows = examples).
+    """
+
+    def __init__(self, ax, X, y, resolution=100, fontsize=None, point_size=14):
+        X = check_X(X, 2)
+        y = check_y(y, X.shape[0], 1, "bce")[:, 0]
+        self.resolution = check_positive_int(resolution, "resolution")
+        self.ax = ax
+        (x0, x1), (y0, y1) = _padded_range(X[:, 0]), _padded_range(X[:, 1])
+        self.extent = (x0, x1, y0, y1)
+        g1, g2 = np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution)
+        self._xx, self._yy = np.meshgrid(g1, g2)
+        self.grid = np.column_stack([self._xx.ravel(), self._yy.ravel()])
+        self.probabilities = np.full((self.resolution, self.resolution), 0.5)
+        self.image = ax.imshow(
+            self.probabilities, extent=self.extent, origin="lower", aspect="auto",
+            cmap=CMAP, norm=Normalize(*_FIELD_NORM), interpolation="bilinear",
+        )
+        self.points = ax.scatter(
+            X[:, 0], X[:, 1], c=y, cmap=_CLASS_COLORS, vmin=0, vmax=1, s=point_size,
+            edgecolors="k", linewidths=0.5,
+        )
+        self.contour = None
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_xticks([])  # positions matter, coordinates do not; no ticks is also faster
+        ax.set_yticks([])
+        ax.set_xlabel("$x_1$", fontsize=fontsize, labelpad=1)
+        ax.set_ylabel("$x_2$", fontsize=fontsize, labelpad=1)
+
+    def __repr__(self):
+        return f"BoundaryView(resolution={self.resolution})"
+
+    def update(self, net):
+        """Recompute yhat on the grid with ``net`` and redraw the 0.5 contour."""
+        _check_net(net, 2, "a decision boundary")
+        P = net.forward(self.grid)[:, 0].reshape(self._xx.shape)
+        self.probabilities = P
+        self.image.set_data(P)
+        self.set_visible(True)
+        if self.contour is not None:
+            self.contour.remove()
+            self.contour = None
+        if P.min() < 0.5 < P.max():
+            self.contour = self.ax.contour(
+                self._xx, self._yy, P, levels=[0.5], colors="k", linewidths=1.0
+            )
+        return self
+
+    def set_visible(self, visible):
+        """Show or hide the field and the contour (the data points stay)."""
+        self.image.set_visible(visible)
+        if self.contour is not None:
+            self.contour.set_visible(visible)
+
+
+def plot_decision_boundary(net, X, y, ax=None, resolution=100):
+    """Data coloured by class over the predicted probability yhat and its 0.5 contour.
+
+    ``X`` (m, 2), ``y`` (m,) labels in {0, 1}, ``net`` a network with 2 inputs
+    and 1 output.  Returns a :class:`BoundaryView` whose ``image``,
+    ``points`` and ``contour`` are the artists; ``view.update(net)`` redraws
+    it for new parameters.
+    """
+    _check_net(net, 2, "plot_decision_boundary")
+    view = BoundaryView(_axes(ax), X, y, resolution=resolution)
+    return view.update(net)
+
+
+# -------------------------------------------------------------- 1-D fits
+class FitView:
+    """1-D data (x, y) and the network's curve yhat(x) on a fixed grid of x.
+
+    Attributes: ``ax``, ``points`` (the scatter), ``line`` (the fitted curve,
+    a ``Line2D``), ``x`` (the grid, shape (resolution, 1)).
+    """
+
+    def __init__(self, ax, X, y, resolution=200, fontsize=None, point_size=10):
+        X = check_X(X, 1)
+        y = check_y(y, X.shape[0], 1, "mse")[:, 0]
+        self.ax = ax
+        x0, x1 = _padded_range(X[:, 0], pad=0.03)
+        self.x = np.linspace(x0, x1, check_positive_int(resolution, "resolution")).reshape(-1, 1)
+        self.points = ax.scatter(X[:, 0], y, s=point_size, color="0.35", label="data $y$")
+        (self.line,) = ax.plot(self.x[:, 0], np.full(len(self.x), np.nan), color="C3",
+                               lw=1.8, label=r"fit $\hat{y}$")
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(*_padded_range(y, pad=0.2))  # fixed: the view does not jump while training
+        ax.xaxis.set_major_locator(MaxNLocator(4))
+        ax.yaxis.set_major_locator(MaxNLocator(4))
+        ax.set_xlabel("$x$", fontsize=fontsize, labelpad=1)
+        ax.set_ylabel("$y$", fontsize=fontsize, labelpad=1)
+        if fontsize is not None:
+            ax.tick_params(labelsize=fontsize)
+        ax.legend(loc="upper left", fontsize=fontsize, frameon=False, handlelength=1.2)
+
+    def __repr__(self):
+        return f"FitView(resolution={len(self.x)})"
+
+    def update(self, net):
+        """Redraw the curve yhat(x) of ``net``."""
+        _check_net(net, 1, "a regression fit")
+        self.line.set_ydata(net.forward(self.x)[:, 0])
+        self.set_visible(True)
+        return self
+
+    def set_visible(self, visible):
+        """Show or hide the fitted curve (the data points stay)."""
+        self.line.set_visible(visible)
+
+
+def plot_regression_fit(net, X, y, ax=None):
+    """1-D data and the network's curve yhat(x); returns a :class:`FitView`.
+
+    ``X`` (m, 1), ``y`` (m,), ``net`` a network with one input and one output.
+    """
+    _check_net(net, 1, "plot_regression_fit")
+    view = FitView(_axes(ax), X, y)
+    return view.update(net)
+
+
+# -------------------------------------------------------- network drawing
+class NetworkDrawing:
+    """What :func:`draw_network` drew.
+
+    Attributes: ``ax``; ``circles[l]``, the ``Circle`` patches of layer l
+    (l = 0 is the input layer); ``lines[l]``, a ``LineCollection`` with the
+    n_l * n_{l+1} connections from layer l to layer l+1 (segment ``j * n_l + k``
+    joins unit k of layer l to unit j of layer l+1, matching W[l+1][j, k]);
+    ``texts``, the labels.
+    """
+
+    def __init__(self, ax, circles, lines, texts):
+        self.ax, self.circles, self.lines, self.texts = ax, circles, lines, texts
+
+    def __repr__(self):
+        return f"NetworkDrawing(sizes={[len(c) for c in self.circles]})"
+
+
+def _check_weights(weights, sizes):
+    if len(weights) != len(sizes) - 1:
+        raise ValueError(
+            f"weights needs one matrix per layer ({len(sizes) - 1}), got {len(weights)}"
+        )
+    Ws = []
+    for l, W in enumerate(weights):
+        W = as_float_array(W, f"weights[{l}]")
+        if W.shape != (sizes[l + 1], sizes[l]):
+            raise ValueError(
+                f"weights[{l}] has shape {W.shape}; for sizes {list(sizes)} it must be "
+                f"(n_{l + 1}, n_{l}) = ({sizes[l + 1]}, {sizes[l]})"
+            )
+        check_finite(W, f"weights[{l}]")
+        Ws.append(W)
+    return Ws
+
+
+def _unit_label(symbol, k, n):
+    return f"${symbol}$" if n == 1 else f"${symbol}_{{{k + 1}}}$"
+
+
+def draw_network(sizes, activations=None, ax=None, weights=None):
+    """Draw the layers as columns of circles joined by lines.
+
+    ``sizes`` is ``[n_0, ..., n_L]`` (or a :class:`~backprop.MLP`, whose
+    sizes, activations and weights are then used).  Input units are labelled
+    x_1 ... x_{n_0}, output units yhat; under each column the layer number l,
+    its n_l and (if ``activations`` is given) its activation.  With
+    ``weights`` (a list of W[l] of shapes (n_l, n_{l-1}), e.g. ``net.weights``)
+    a line's width grows with |w| and its colour shows the sign (blue
+    positive, red negative).  Returns a :class:`NetworkDrawing`.
+    """
+    if isinstance(sizes, MLP):
+        net = sizes
+        sizes = net.sizes
+        activations = net.activations if activations is None else activations
+        weights = net.weights if weights is None else weights
+    sizes = check_sizes(sizes)
+    L = len(sizes) - 1
+    if activations is not None:
+        activations = check_activation_names(activations, L)
+    Ws = None if weights is None else _check_weights(weights, sizes)
+    ax = _axes(ax, figsize=(1.6 + 1.4 * L, 1.2 + 0.35 * max(sizes)))
+
+    gap = max(2.5, 0.45 * max(sizes))  # horizontal distance between layers
+    r = 0.3  # circle radius; units sit 1 apart vertically
+    xs = [gap * l for l in range(L + 1)]
+    ys = [np.arange(n)[::-1] - (n - 1) / 2 for n in sizes]
+
+    lines = []
+    w_max = max(float(np.abs(W).max()) for W in Ws) if Ws else 1.0
+    w_max = w_max if w_max > 0 else 1.0
+    for l in range(L):
+        n_in, n_out = sizes[l], sizes[l + 1]
+        segs = [
+            [(xs[l] + r, ys[l][k]), (xs[l + 1] - r, ys[l + 1][j])]
+            for j in range(n_out) for k in range(n_in)
+        ]
+        if Ws is None:
+            lc = LineCollection(segs, colors="0.6", linewidths=0.8, zorder=1)
+        else:
+            w = Ws[l].ravel()  # row-major: index j * n_in + k  <->  W[j, k]
+            lc = LineCollection(
+                segs, cmap=CMAP, norm=Normalize(-w_max, w_max),
+                linewidths=0.4 + 2.6 * np.abs(w) / w_max, zorder=1,
+            )
+            lc.set_array(w)
+        ax.add_collection(lc)
+        lines.append(lc)
+
+    circles, texts = [], []
+    for l, n in enumerate(sizes):
+        layer = []
+        for k, yk in enumerate(ys[l]):
+            c = Circle((xs[l], yk), r, facecolor="white", edgecolor="k", lw=1.0, zorder=2)
+            ax.add_patch(c)
+            layer.append(c)
+            if l == 0:
+                texts.append(ax.text(xs[l] - r - 0.15, yk, _unit_label("x", k, n),
+                                     ha="right", va="center"))
+            elif l == L:
+                texts.append(ax.text(xs[l] + r + 0.15, yk, _unit_label(r"\hat{y}", k, n),
+                                     ha="left", va="center"))
+        circles.append(layer)
+        name = "input" if l == 0 else f"layer {l}" + (" (output)" if l == L else "")
+        caption = f"{name}\n$n_{{{l}}} = {n}$"
+        if l > 0 and activations is not None:
+            caption += f"\n{activations[l - 1]}"
+        texts.append(ax.text(xs[l], -(max(sizes) - 1) / 2 - 0.7, caption,
+                             ha="center", va="top", fontsize="small"))
+
+    half = (max(sizes) - 1) / 2
+    ax.set_xlim(-gap * 0.6, xs[-1] + gap * 0.6)
+    ax.set_ylim(-half - 2.3, half + 0.8)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return NetworkDrawing(ax, circles, lines, texts)
+
+
+# --------------------------------------------------- updatable figure
+class TrainingFigure:
+    """A small two-panel figure for following training: cost curve | boundary or fit.
+
+    It owns a matplotlib ``Figure`` on an Agg canvas (no pyplot, so nothing
+    is shown twice in a notebook and nothing leaks).  :meth:`update` changes
+    the artists' data; :meth:`to_png` renders PNG bytes.  Rendering is
+    blitted: axes, ticks and labels are drawn once into a cached background,
+    which is redrawn only when the cost axis' limits change; each frame then
+    draws just the artists that change (curve, field, contour, points, title).
+
+    Parameters
+    ----------
+    X, y : the training data; X (m, 2) for ``problem="classification"``,
+        X (m, 1) for ``problem="regression"``.
+    problem : {"classification", "regression"}
+    resolution : grid size of the probability field (classification).
+    figsize, dpi : the figure's size in inches and its resolution; pixels =
+        figsize * dpi.
+    log : logarithmic cost axis.
+
+    Attributes: ``fig``, ``canvas``, ``loss`` (:class:`LossView`),
+    ``view`` (:class:`BoundaryView` or :class:`FitView`), ``title`` and
+    ``message`` (``Text``); ``draw_seconds`` and ``png_seconds`` of the last
+    :meth:`to_png`, and ``full_draws``, how many times the background was drawn.
+    """
+
+    PROBLEMS = ("classification", "regression")
+
+    def __init__(self, X, y, problem="classification", resolution=60,
+                 figsize=(5.4, 2.5), dpi=90, log=True):
+        if problem not in self.PROBLEMS:
+            raise ValueError(f"problem must be one of {self.PROBLEMS}, got {problem!r}")
+        self.problem = problem
+        self.fig = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        ax_loss, ax_view = self.fig.subplots(1, 2)
+        self.fig.subplots_adjust(left=0.1, right=0.985, bottom=0.17, top=0.86,
+                                 wspace=0.22 if problem == "classification" else 0.3)
+        self.loss = LossView(ax_loss, log=log, fontsize=_SMALL)
+        if problem == "classification":
+            self.view = BoundaryView(ax_view, X, y, resolution=resolution, fontsize=_SMALL,
+                                     point_size=12)
+        else:
+            self.view = FitView(ax_view, X, y, fontsize=_SMALL, point_size=6)
+        # an Axes child, not a suptitle: savefig skips animated Figure-level artists
+        self.title = ax_loss.text(0.5, 0.985, "", transform=self.fig.transFigure, ha="center",
+                                  va="top", fontsize=_SMALL + 1, clip_on=False)
+        self.message = ax_view.text(
+            0.5, 0.5, "", transform=ax_view.transAxes, ha="center", va="center",
+            fontsize=_SMALL + 1, color="#b00000", visible=False, zorder=5,
+            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#b00000"},
+        )
+        self._background, self._background_key = None, None
+        self.full_draws = 0
+        self.draw_seconds = self.png_seconds = float("nan")
+        for a in self._dynamic_artists():
+            a.set_animated(True)
+
+    def __repr__(self):
+        return f"TrainingFigure(problem={self.problem!r})"
+
+    def _dynamic_artists(self):
+        """The artists drawn on every frame, bottom to top."""
+        v, ax = self.view, self.view.ax
+        if isinstance(v, BoundaryView):
+            layers = [v.image, v.points] + ([v.contour] if v.contour is not None else [])
+        else:
+            layers = [v.points, v.line, ax.get_legend()]
+        layers += list(ax.spines.values())  # the field would hide the frame
+        layers.append(self.message)
+        layers.sort(key=lambda a: a.get_zorder())  # the order of a full draw
+        return [self.loss.line, self.title, *layers]
+
+    def update(self, net, losses, *, epochs=None, title=None, message=None):
+        """Show ``losses`` (x axis up to ``epochs``) and ``net``'s boundary or fit.
+
+        With ``message`` (e.g. "diverged at epoch 37") the right panel shows
+        that text instead of the network's prediction.  Returns ``self``.
+        """
+        self.loss.update(losses, epochs)
+        if message is None:
+            self.view.update(net)
+            if getattr(self.view, "contour", None) is not None:
+                self.view.contour.set_animated(True)
+            self.message.set_visible(False)
+        else:
+            self.view.set_visible(False)
+            self.message.set_text(message)
+            self.message.set_visible(True)
+        if title is not None:
+            self.title.set_text(title)
+        return self
+
+    def render(self):
+        """Draw the figure on the Agg canvas (blitting when the background is still valid)."""
+        ax = self.loss.ax
+        key = (ax.get_xlim(), ax.get_ylim())
+        if self._background is None or key != self._background_key:
+            self.canvas.draw()  # everything but the animated (dynamic) artists
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+            self._background_key = key
+            self.full_draws += 1
+        else:
+            self.canvas.restore_region(self._background)
+        for a in self._dynamic_artists():
+            if a.get_visible():
+                self.fig.draw_artist(a)
+
+    def to_png(self, compress_level=1, colors=None):
+        """The figure as PNG bytes.
+
+        ``compress_level`` (0-9) trades size for speed (1: fast, for live
+        updates).  ``colors`` (e.g. 64) quantises to a palette: several times
+        smaller files, for frames stored in a page.
+        """
+        from PIL import Image
+
+        t0 = perf_counter()
+        self.render()
+        t1 = perf_counter()
+        w, h = self.canvas.get_width_height()
+        img = Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+        img = img.convert("RGB")
+        if colors is not None:
+            img = img.quantize(colors=colors)
+        buf = io.BytesIO()
+        img.save(buf, format="png", compress_level=compress_level)
+        self.draw_seconds, self.png_seconds = t1 - t0, perf_counter() - t1
+        return buf.getvalue()
+
+    def _repr_png_(self):
+        return self.to_png(compress_level=6)
