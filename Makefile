@@ -1,0 +1,53 @@
+# The two commands of the README, on a fresh clone of a fresh machine:
+#   make book   installs what the book needs and builds it (_build/html/index.html)
+#   make test   installs what the tests need and runs every test (ruff + pytest)
+# Both create or reuse .venv (pip install -r requirements.txt) and node_modules (npm ci),
+# then copy the browser assets into _vendor/assets.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+# A file stamp per install step, so a second run installs nothing.
+VENV_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+VENDOR_STAMP := _vendor/assets/.vendored
+
+.PHONY: book test bench vendor venv chromium clean
+
+book: $(VENV_STAMP) $(VENDOR_STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo
+	@echo "The book is built: open $(CURDIR)/_build/html/index.html in a browser"
+
+test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+bench: $(VENV_STAMP)
+	$(BIN)/python benchmarks/run.py
+
+venv: $(VENV_STAMP)
+vendor: $(VENDOR_STAMP)
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json .npmrc
+	npm ci --no-audit --no-fund
+	touch $@
+
+$(VENDOR_STAMP): $(NPM_STAMP) $(VENV_STAMP) scripts/vendor_assets.py $(wildcard scripts/assets/*)
+	$(BIN)/python scripts/vendor_assets.py
+	touch $@
+
+# Debian's Chromium for the browser test (never `playwright install`: it downloads a browser).
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; }
+
+clean:
+	rm -rf _build _vendor artifacts

@@ -1,0 +1,71 @@
+"""Shared fixtures: the book, built once per session into a fresh folder.
+
+tests/test_book.py checks the build itself; tests/test_browser.py opens the
+pages it produced in headless Chromium.  Building into an empty
+``--path-output`` folder means no execution cache: every notebook runs afresh.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD_TIMEOUT = 1500  # seconds, for the whole book; each cell also has execute.timeout
+
+
+def toc_files() -> list[str]:
+    """The documents listed in _toc.yml, in order, as paths without suffix ("book/intro")."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+            walk(entry.get("chapters"))
+            for part in entry.get("parts", []):
+                walk(part.get("chapters"))
+
+    walk(toc.get("chapters"))
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    return [str(Path(f).with_suffix("")) for f in files]
+
+
+def source_of(doc: str) -> Path:
+    """The source file of a toc entry: .md, .ipynb or .rst."""
+    for suffix in (".md", ".ipynb", ".rst"):
+        path = ROOT / (doc + suffix)
+        if path.exists():
+            return path
+    raise FileNotFoundError(f"_toc.yml lists {doc!r}, but no {doc}.md/.ipynb/.rst exists")
+
+
+@dataclass
+class Build:
+    returncode: int
+    log: str
+    html: Path
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory) -> Build:
+    """``jupyter-book build . -W -n --keep-going`` into a new temporary folder."""
+    if not (ROOT / "_vendor" / "assets").is_dir():
+        pytest.fail("_vendor/assets is missing: run `make vendor` (npm ci + scripts/vendor_assets.py)")
+    out = tmp_path_factory.mktemp("book")
+    jb = Path(sys.executable).parent / "jupyter-book"
+    cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    proc = subprocess.run(
+        cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL
+    )
+    log = proc.stdout + proc.stderr
+    (out / "build.log").write_text(log)
+    return Build(proc.returncode, log, out / "_build" / "html")
