@@ -10,7 +10,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
 from conftest import ROOT, source_of, toc_files
 
 NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
@@ -112,7 +111,7 @@ def test_every_page_is_built_and_nothing_else(built_book):
     html = built_book.html
     built = {str(p.relative_to(html).with_suffix("")) for p in _built_pages(html)}
     expected = set(toc_files()) | SPHINX_PAGES
-    assert built == expected, f"built pages differ from _toc.yml: extra {built - expected}, missing {expected - built}"
+    assert built == expected, f"built pages not in _toc.yml: {built - expected}, missing: {expected - built}"
 
 
 def test_pages_load_scripts_styles_and_images_from_the_site_itself(built_book):
@@ -131,9 +130,9 @@ def test_pages_load_scripts_styles_and_images_from_the_site_itself(built_book):
         if 'class="math' in text:
             assert "assets/mathjax/tex-mml-chtml.js" in text, f"{page.name} has math but no local MathJax"
         if "application/vnd.jupyter.widget-view+json" in text:
-            order = [text.find(f"assets/widgets/{js}") for js in
-                     ("require.js", "widgets-config.js", "html-manager/embed-amd.js")]
-            assert -1 not in order and order == sorted(order), f"{page.name}: widget scripts missing or out of order"
+            scripts = ("require.js", "widgets-config.js", "html-manager/embed-amd.js")
+            order = [text.find(f"assets/widgets/{js}") for js in scripts]
+            assert -1 not in order and order == sorted(order), f"{page.name}: widget scripts misordered"
 
 
 def test_api_page_is_generated_from_the_docstrings(built_book):

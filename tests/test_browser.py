@@ -23,7 +23,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
 from conftest import ROOT, toc_files
 
 CHROMIUM = "/usr/bin/chromium"
@@ -142,8 +141,8 @@ def test_page_loads_only_from_the_local_server(visit):
 def test_math_is_typeset(visit):
     page = visit.page
     n_math = page.locator(".math").count()
-    untypeset = page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
-                              ".filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.trim())")
+    untypeset = page.evaluate("""() => Array.from(document.querySelectorAll('.math'))
+        .filter(e => !e.querySelector('mjx-container')).map(e => e.textContent.trim())""")
     assert not untypeset, f"{visit.doc}: math left as TeX: {untypeset[:5]}"
     if n_math:
         assert page.locator("mjx-container").count() >= n_math
@@ -160,7 +159,8 @@ def test_widgets_render(visit):
             'script[type="application/vnd.jupyter.widget-view+json"]'))
         .map((s, i) => [i, s.previousElementSibling])
         .filter(([i, sub]) => {
-            const w = sub && sub.classList.contains('widget-subarea') && sub.querySelector('.jupyter-widgets');
+            const ok = sub && sub.classList.contains('widget-subarea');
+            const w = ok && sub.querySelector('.jupyter-widgets');
             if (!w) return true;
             const r = w.getBoundingClientRect();
             return r.width === 0 || r.height === 0;
