@@ -52,7 +52,12 @@ def check_activation_names(activations, n_layers):
 
 def check_loss(loss, output_activation):
     """``'bce'`` (which needs a sigmoid output) or ``'mse'``."""
-    if not isinstance(loss, str) or loss not in LOSSES:
+    if not isinstance(loss, str):
+        raise TypeError(
+            f"loss must be given by name, a str, not {type(loss).__name__} ({loss!r}); "
+            f"valid losses: {', '.join(LOSSES)}"
+        )
+    if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; valid losses: {', '.join(LOSSES)}")
     if loss == "bce" and output_activation != "sigmoid":
         raise ValueError(
