@@ -22,6 +22,7 @@ from time import perf_counter
 
 import matplotlib.axes
 import numpy as np
+from contourpy import contour_generator
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, Normalize
@@ -142,9 +143,16 @@ def style_cost_axes(ax, log=True, fontsize=None):
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
         ax.yaxis.set_minor_locator(NullLocator())  # minor ticks cost draw time
-        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.yaxis.set_major_formatter(FuncFormatter(_cost_label))
     if fontsize is not None:
         ax.tick_params(labelsize=fontsize)
+
+
+def _cost_label(v, _pos=None):
+    """Short tick labels: 0.01, 0.1, 1, 10, 100, then 1e4, 1e8 (no mathtext: faster)."""
+    if v <= 0:
+        return ""
+    return f"{v:g}" if 1e-3 <= v <= 1e3 else f"1e{round(math.log10(v))}"
 
 
 def set_cost_ylim(ax, curves, log):
@@ -160,7 +168,8 @@ def set_cost_ylim(ax, curves, log):
             )
         lo = 10.0 ** math.floor(math.log10(values.min()))
         hi = 10.0 ** math.ceil(math.log10(values.max()))
-        ax.set_ylim(lo, hi if hi > lo else 10 * lo)
+        hi = min(max(hi, 10 * lo), 1e12 * lo)  # a diverging run leaves through the top
+        ax.set_ylim(lo, hi)
     else:
         hi = values.max()
         ax.set_ylim(min(0.0, values.min()), 1.05 * hi if hi > 0 else 1.0)
@@ -203,11 +212,11 @@ class BoundaryView:
     """2-D data coloured by class over the predicted probability field yhat(x).
 
     The field is an ``imshow`` on a fixed ``resolution`` x ``resolution`` grid
-    whose data :meth:`update` replaces; the yhat = 0.5 contour (the decision
-    boundary) is the one artist that is redrawn.
+    and the decision boundary, the yhat = 0.5 contour line, one ``Line2D``
+    (pieces separated by NaN); :meth:`update` replaces their data.
 
     Attributes: ``ax``, ``image`` (``AxesImage``), ``points`` (the scatter),
-    ``contour`` (``ContourSet`` or None when yhat never crosses 0.5),
+    ``boundary`` (the ``Line2D``; empty when yhat never crosses 0.5),
     ``probabilities`` (the last field, shape (resolution, resolution)),
     ``grid`` (the (resolution**2, 2) grid points, rows = examples).
     """
@@ -219,9 +228,10 @@ class BoundaryView:
         self.ax = ax
         (x0, x1), (y0, y1) = _padded_range(X[:, 0]), _padded_range(X[:, 1])
         self.extent = (x0, x1, y0, y1)
-        g1, g2 = np.linspace(x0, x1, self.resolution), np.linspace(y0, y1, self.resolution)
-        self._xx, self._yy = np.meshgrid(g1, g2)
-        self.grid = np.column_stack([self._xx.ravel(), self._yy.ravel()])
+        self._g1 = np.linspace(x0, x1, self.resolution)
+        self._g2 = np.linspace(y0, y1, self.resolution)
+        xx, yy = np.meshgrid(self._g1, self._g2)  # rows along x_2, columns along x_1
+        self.grid = np.column_stack([xx.ravel(), yy.ravel()])
         self.probabilities = np.full((self.resolution, self.resolution), 0.5)
         self.image = ax.imshow(
             self.probabilities, extent=self.extent, origin="lower", aspect="auto",
@@ -231,7 +241,7 @@ class BoundaryView:
             X[:, 0], X[:, 1], c=y, cmap=_CLASS_COLORS, vmin=0, vmax=1, s=point_size,
             edgecolors="k", linewidths=0.5,
         )
-        self.contour = None
+        (self.boundary,) = ax.plot([], [], color="k", lw=1.0, zorder=2)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
         ax.set_xticks([])  # positions matter, coordinates do not; no ticks is also faster
@@ -243,26 +253,21 @@ class BoundaryView:
         return f"BoundaryView(resolution={self.resolution})"
 
     def update(self, net):
-        """Recompute yhat on the grid with ``net`` and redraw the 0.5 contour."""
+        """Recompute yhat on the grid with ``net``; redraw the field and the 0.5 contour."""
         _check_net(net, 2, "a decision boundary")
-        P = net.forward(self.grid)[:, 0].reshape(self._xx.shape)
+        P = net.forward(self.grid)[:, 0].reshape(self.resolution, self.resolution)
         self.probabilities = P
         self.image.set_data(P)
+        gen = contour_generator(self._g1, self._g2, P, line_type="ChunkCombinedNan")
+        xy = gen.lines(0.5)[0][0]  # (k, 2) points, NaN rows between pieces; None if none
+        self.boundary.set_data(*((xy[:, 0], xy[:, 1]) if xy is not None else ([], [])))
         self.set_visible(True)
-        if self.contour is not None:
-            self.contour.remove()
-            self.contour = None
-        if P.min() < 0.5 < P.max():
-            self.contour = self.ax.contour(
-                self._xx, self._yy, P, levels=[0.5], colors="k", linewidths=1.0
-            )
         return self
 
     def set_visible(self, visible):
         """Show or hide the field and the contour (the data points stay)."""
         self.image.set_visible(visible)
-        if self.contour is not None:
-            self.contour.set_visible(visible)
+        self.boundary.set_visible(visible)
 
 
 def plot_decision_boundary(net, X, y, ax=None, resolution=100):
@@ -270,7 +275,7 @@ def plot_decision_boundary(net, X, y, ax=None, resolution=100):
 
     ``X`` (m, 2), ``y`` (m,) labels in {0, 1}, ``net`` a network with 2 inputs
     and 1 output.  Returns a :class:`BoundaryView` whose ``image``,
-    ``points`` and ``contour`` are the artists; ``view.update(net)`` redraws
+    ``points`` and ``boundary`` (the 0.5 contour line) are the artists; ``view.update(net)`` redraws
     it for new parameters.
     """
     _check_net(net, 2, "plot_decision_boundary")
@@ -433,7 +438,7 @@ def draw_network(sizes, activations=None, ax=None, weights=None):
                 texts.append(ax.text(xs[l] + r + 0.15, yk, _unit_label(r"\hat{y}", k, n),
                                      ha="left", va="center"))
         circles.append(layer)
-        name = "input" if l == 0 else f"layer {l}" + (" (output)" if l == L else "")
+        name = "input" if l == 0 else f"layer {l}"
         caption = f"{name}\n$n_{{{l}}} = {n}$"
         if l > 0 and activations is not None:
             caption += f"\n{activations[l - 1]}"
@@ -457,7 +462,7 @@ class TrainingFigure:
     the artists' data; :meth:`to_png` renders PNG bytes.  Rendering is
     blitted: axes, ticks and labels are drawn once into a cached background,
     which is redrawn only when the cost axis' limits change; each frame then
-    draws just the artists that change (curve, field, contour, points, title).
+    draws just the artists that change (curve, field, boundary, points, title).
 
     Parameters
     ----------
@@ -485,8 +490,12 @@ class TrainingFigure:
         self.fig = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         ax_loss, ax_view = self.fig.subplots(1, 2)
-        self.fig.subplots_adjust(left=0.1, right=0.985, bottom=0.17, top=0.86,
-                                 wspace=0.22 if problem == "classification" else 0.3)
+        # margins in points, so the labels fit at any size and dpi
+        w, h = figsize
+        gap = 20 if problem == "classification" else 40
+        panel = (w * 72 - 44 - 6 - gap) / 2
+        self.fig.subplots_adjust(left=44 / 72 / w, right=1 - 6 / 72 / w, bottom=28 / 72 / h,
+                                 top=1 - 20 / 72 / h, wspace=gap / panel)
         self.loss = LossView(ax_loss, log=log, fontsize=_SMALL)
         if problem == "classification":
             self.view = BoundaryView(ax_view, X, y, resolution=resolution, fontsize=_SMALL,
@@ -514,7 +523,7 @@ class TrainingFigure:
         """The artists drawn on every frame, bottom to top."""
         v, ax = self.view, self.view.ax
         if isinstance(v, BoundaryView):
-            layers = [v.image, v.points] + ([v.contour] if v.contour is not None else [])
+            layers = [v.image, v.points, v.boundary]
         else:
             layers = [v.points, v.line, ax.get_legend()]
         layers += list(ax.spines.values())  # the field would hide the frame
@@ -531,8 +540,6 @@ class TrainingFigure:
         self.loss.update(losses, epochs)
         if message is None:
             self.view.update(net)
-            if getattr(self.view, "contour", None) is not None:
-                self.view.contour.set_animated(True)
             self.message.set_visible(False)
         else:
             self.view.set_visible(False)

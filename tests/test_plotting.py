@@ -93,18 +93,21 @@ def test_decision_boundary_shows_the_networks_probabilities(ax, moons):
     net.fit(X, y, lr=0.5, epochs=300)
     view = P.plot_decision_boundary(net, X, y, ax=ax, resolution=40)
     assert view.image in ax.images and view.points in ax.collections
-    assert view.contour in ax.collections and view.contour.levels.tolist() == [0.5]
+    assert view.boundary in ax.lines
     expected = reference_forward(net, view.grid)[:, 0].reshape(40, 40)
     np.testing.assert_allclose(view.image.get_array(), expected, rtol=1e-12)
     # rows of the image run along x_2 (origin="lower"), columns along x_1
     x0, x1, y0, y1 = view.extent
     assert view.grid[0].tolist() == [x0, y0] and view.grid[39].tolist() == [x1, y0]
     assert x0 < X[:, 0].min() and X[:, 0].max() < x1 and y0 < X[:, 1].min() and X[:, 1].max() < y1
-    # the drawn contour lies where yhat = 0.5, up to the grid's interpolation
-    vertices = np.vstack([p.vertices for p in view.contour.get_paths()])
+    # the drawn boundary lies where yhat = 0.5, up to the grid's interpolation
+    vertices = np.column_stack([view.boundary.get_xdata(), view.boundary.get_ydata()])
+    vertices = vertices[~np.isnan(vertices).any(axis=1)]
     assert len(vertices) > 10
     yhat = reference_forward(net, vertices)[:, 0]
     assert np.abs(yhat - 0.5).max() < 0.03
+    # the network puts grid points on both sides
+    assert (expected > 0.5).any() and (expected < 0.5).any()
     np.testing.assert_array_equal(view.points.get_offsets(), X)
 
 
@@ -112,22 +115,25 @@ def test_boundary_update_changes_data_not_artists(ax, moons):
     X, y = moons
     net = small_net()
     view = P.plot_decision_boundary(net, X, y, ax=ax, resolution=30)
-    image, before = view.image, view.image.get_array().copy()
+    image, boundary = view.image, view.boundary
+    before, line_before = image.get_array().copy(), boundary.get_xydata().copy()
     n_artists = len(ax.get_children())
     net.fit(X, y, lr=1.0, epochs=200)
     assert view.update(net) is view
     assert view.image is image and len(ax.images) == 1
-    assert len(ax.get_children()) == n_artists  # the contour was replaced, not added
+    assert view.boundary is boundary and len(ax.get_children()) == n_artists
     assert np.abs(view.image.get_array() - before).max() > 0.1
+    xy = boundary.get_xydata()
+    assert xy.shape != line_before.shape or not np.allclose(xy, line_before, equal_nan=True)
     np.testing.assert_allclose(view.image.get_array(),
                                reference_forward(net, view.grid)[:, 0].reshape(30, 30))
 
 
-def test_boundary_without_a_crossing_draws_no_contour(ax, moons):
+def test_boundary_without_a_crossing_draws_no_line(ax, moons):
     X, y = moons
     net = bp.MLP.from_params([np.zeros((1, 2))], [np.array([[3.0]])], ["sigmoid"])
     view = P.plot_decision_boundary(net, X, y, ax=ax, resolution=10)
-    assert view.contour is None
+    assert len(view.boundary.get_xdata()) == 0
     np.testing.assert_allclose(view.image.get_array(), 1 / (1 + np.exp(-3.0)))
 
 
@@ -271,3 +277,18 @@ def test_training_figure_message_and_new_limits():
         P.TrainingFigure(X, y, problem="ranking")
     with pytest.raises(ValueError, match="features"):
         P.TrainingFigure(X, y, problem="regression")
+
+
+def test_cost_axis_of_a_diverging_run_stays_drawable(ax):
+    """Costs up to 1e300 (just before J = inf) must not overflow the log axis."""
+    import warnings
+
+    view = P.LossView(ax)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        view.update([0.5, 3.0, 1e150, 1e300], epochs=10)
+        ax.figure.canvas.draw()
+    lo, hi = ax.get_ylim()
+    assert lo == 0.1 and hi == 0.1 * 1e12  # at most 12 decades; the curve leaves the top
+    labels = [t.get_text() for t in ax.get_yticklabels() if lo <= t.get_position()[1] <= hi]
+    assert "0.1" in labels and "1e11" in labels
