@@ -78,7 +78,7 @@ def _describe(hidden):
 
 
 def _diverged_text(epoch, lr):
-    return f"diverged at epoch {epoch} with lr {lr:g}: try a smaller learning rate"
+    return f"diverged at epoch {epoch} with lr {lr:.3g}: try a smaller learning rate"
 
 
 # ------------------------------------------------------------ live widget
@@ -93,7 +93,8 @@ class LiveTrainer:
     lr_slider : ipywidgets.FloatLogSlider
     hidden_sliders : list of ipywidgets.IntSlider, one per hidden layer
     epochs_slider : ipywidgets.IntSlider
-    net, history : the last trained network and its History (None after divergence)
+    net, history : the last trained network and its History (``history`` is
+        None after a divergence; ``net`` then holds the last finite parameters)
     status : "trained" or "diverged"
     last_message : the status line as plain text
     timings : dict of seconds for the last retrain: ``train`` (fit, without
@@ -228,13 +229,14 @@ class LiveTrainer:
                        self.seed)
         losses = np.empty(epochs)
         redraw = {"seconds": 0.0, "count": 0, "last": t_start}
+        setting = f"lr = {lr:.3g}, {_describe(hidden)}"
 
         def callback(epoch, net, J):
             losses[epoch] = J
             now = perf_counter()
             if now - redraw["last"] >= self.redraw_interval:
                 self._draw(net, losses[: epoch + 1], epochs,
-                           f"lr = {lr:.3g}, {_describe(hidden)}: training, epoch {epoch + 1}")
+                           f"{setting}: training, epoch {epoch + 1}")
                 redraw["last"] = perf_counter()
                 redraw["seconds"] += redraw["last"] - now
                 redraw["count"] += 1
@@ -242,25 +244,21 @@ class LiveTrainer:
         try:
             history = net.fit(self.X, self.y, lr=lr, epochs=epochs, callback=callback)
         except TrainingDiverged as e:
-            history, J = None, None
-            shown, message = e.history.losses, _diverged_text(e.epoch, lr)
+            history, shown, ok = None, e.history.losses, False
+            title = f"{setting}: diverged at epoch {e.epoch}"
+            panel = f"diverged at epoch {e.epoch}\ntry a smaller learning rate"
+            message = _diverged_text(e.epoch, lr)
         else:
-            shown, message, J = history.losses, None, float(history.losses[-1])
+            J, shown, ok, panel = float(history.losses[-1]), history.losses, True, None
+            title = f"{setting}: J = {J:.4g} after {epochs} epochs"
+            message = f"J = {J:.4g} after {epochs} epochs ({setting})"
         t_trained = perf_counter()
-        if J is None:
-            title = f"lr = {lr:.3g}, {_describe(hidden)}: diverged at epoch {len(shown)}"
-            panel = f"diverged at epoch {len(shown)}\ntry a smaller learning rate"
-        else:
-            title = f"lr = {lr:.3g}, {_describe(hidden)}: J = {J:.4g} after {epochs} epochs"
-            panel = None
         render = self._draw(net, shown, epochs, title, panel)
         t_end = perf_counter()
 
         self.net, self.history = net, history
-        self.status = "trained" if J is not None else "diverged"
-        if message is None:
-            message = f"J = {J:.4g} after {epochs} epochs (lr {lr:.3g}, {_describe(hidden)})"
-        self._show_status(message, ok=J is not None)
+        self.status = "trained" if ok else "diverged"
+        self._show_status(message, ok)
         self.timings = {
             "train": t_trained - t_start - redraw["seconds"],
             "redraw": t_end - t_trained,
@@ -357,8 +355,10 @@ def static_explorer(X, y, *, lrs, hidden_sizes=None, epochs=None, epochs_grid=No
     decision boundary or fit, or the epoch where training diverged.  The
     frames sit in a ``widgets.Stack`` of Stacks whose ``selected_index`` is
     ``jslink``-ed to the sliders' ``index``, so the browser switches frames
-    without a kernel.  Returns a :class:`StaticExplorer` (an
-    ``ipywidgets.VBox``) with the numbers in ``.results``.
+    without a kernel.  The sliders start at the middle learning rate and at
+    the first hidden size (or the last epoch count).  Returns a
+    :class:`StaticExplorer` (an ``ipywidgets.VBox``) with the numbers in
+    ``.results``.
     """
     X, y, output, problem = _setup(X, y, loss, output, problem)
     lrs = _grid(lrs, "lrs", check_learning_rate)
