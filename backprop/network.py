@@ -258,14 +258,16 @@ class MLP:
         )
 
     # ------------------------------------------------------ forward / backward
+    # The matrix products use np.dot, which is @ for 2-D arrays with less overhead
+    # for small matrices (and with a BLAS call for an outer product, unlike @).
     def _forward(self, ws):
         """Forward pass on the inputs in ``ws.H[0]``; returns A[L] (n_L, m)."""
         for l in range(len(self._Wb) - 1):
             Z = ws.H[l + 1]  # Z[l+1] is computed where A[l+1] will be
-            np.matmul(self._Wb[l], ws.A[l], out=Z)  # Z = [W | b] [A; 1] = W A + b
+            np.dot(self._Wb[l], ws.A[l], out=Z)  # Z = [W | b] [A; 1] = W A + b
             self._g[l].forward(Z, out=Z)  # A = g(Z), in place
         Z, A = ws.Z_L, ws.A_L
-        np.matmul(self._Wb[-1], ws.A[-1], out=Z)
+        np.dot(self._Wb[-1], ws.A[-1], out=Z)
         if self.loss == "bce":
             # The sigmoid output as a = e^z / (1 + e^z) = exp(z - softplus(z)), with
             # softplus(z) = log(1 + e^z), which the log loss needs anyway.
@@ -300,10 +302,10 @@ class MLP:
         """Backward pass from dZ[L]; fills the flat gradient ``self._grad``."""
         for l in range(len(self._Wb) - 1, -1, -1):
             # [dW | db] = dZ [A; 1]^T: dW = dZ A^T, and db = dZ 1 sums dZ's columns.
-            np.matmul(dZ, ws.A[l].T, out=self._dWb[l])
+            np.dot(dZ, ws.A[l].T, out=self._dWb[l])
             if l > 0:
                 dA = ws.dA[l]
-                np.matmul(self._WT[l], dZ, out=dA)  # dA[l-1] = W[l]^T dZ[l]
+                np.dot(self._WT[l], dZ, out=dA)  # dA[l-1] = W[l]^T dZ[l]
                 # dZ[l-1] = dA[l-1] * g'(Z[l-1]), written over A[l-1], whose last use
                 # (for dW above) is done.
                 dZ = ws.H[l]

@@ -1,0 +1,236 @@
+"""Benchmark backprop against scikit-learn and PyTorch on the workloads of issue 5.
+
+    .venv/bin/python benchmarks/run.py                 # everything (about 3 minutes)
+    .venv/bin/python benchmarks/run.py --workloads W1 W2 --repeats 9
+    .venv/bin/python benchmarks/run.py --openblas-default   # also with OPENBLAS_* unset
+
+Each implementation trains from the same initial weights with plain
+full-batch gradient descent in float64.  The script first checks that they
+compute the same thing (first and final cost agree, relative difference
+< 1e-12 and < 1e-8, else it exits with an error), then reports the median
+milliseconds per epoch over several repeats after a warm-up, interleaving the
+implementations so that other load on the machine affects all of them alike.
+It also measures the live widget's latency (slider change -> updated figure)
+and the peak memory of W3 training.  PyTorch is optional
+(``pip install torch==2.13.0``); timings are reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from runners import IMPLEMENTATIONS, torch_available  # noqa: E402
+from workloads import WORKLOADS  # noqa: E402
+
+import backprop as bp  # noqa: E402
+
+# The issue's targets: backprop's time / the other implementation's time.
+TARGETS = {
+    "W1": {"scikit-learn": 0.5, "pytorch": 0.35},
+    "W2": {"scikit-learn": 0.5, "pytorch": 0.35},
+    "W3": {"scikit-learn": 0.6, "pytorch": 1.0},
+    "W4": {"scikit-learn": 0.7},
+}
+LATENCY_TARGET_MS = 100.0
+MEMORY_TARGET = 2.0
+FIRST_RTOL, FINAL_RTOL = 1e-12, 1e-8
+
+
+def environment():
+    from threadpoolctl import threadpool_info
+
+    lines = [f"Python {platform.python_version()}, NumPy {np.__version__}, "
+             f"{os.cpu_count()} CPUs ({platform.machine()})"]
+    for pool in threadpool_info():
+        lines.append(f"  {pool['internal_api']} {pool.get('version')} "
+                     f"({pool.get('architecture')}), {pool['num_threads']} threads")
+    env = {k: os.environ.get(k, "(unset)") for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    lines.append("  " + ", ".join(f"{k}={v}" for k, v in env.items()))
+    import sklearn
+
+    lines.append(f"scikit-learn {sklearn.__version__}")
+    if torch_available():
+        import torch
+
+        lines.append(f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads")
+    else:
+        lines.append("PyTorch not installed: its column is skipped")
+    return "\n".join(lines)
+
+
+def relative_difference(a, b):
+    return abs(a - b) / abs(b)
+
+
+def bench_workload(w, impls, repeats):
+    """Times and results of every implementation on workload w."""
+    X, y = w.data()
+    trainers = {name: IMPLEMENTATIONS[name](w, X, y) for name in impls}
+    results = {name: train() for name, train in trainers.items()}  # also the warm-up
+    times = {name: [] for name in impls}
+    order = list(impls)
+    for rep in range(repeats):
+        for name in order[rep % len(order):] + order[:rep % len(order)]:
+            start = time.perf_counter()
+            losses = trainers[name]()[0]
+            times[name].append(time.perf_counter() - start)
+            if name == "backprop" and not np.array_equal(losses, results[name][0]):
+                raise SystemExit("backprop is not deterministic: two runs gave different losses")
+    ms_per_epoch = {name: 1e3 * float(np.median(t)) / w.epochs for name, t in times.items()}
+    return ms_per_epoch, results
+
+
+def check_agreement(w, results):
+    """Relative differences to backprop; exits if two implementations disagree."""
+    ref_losses, ref_W, ref_b = results["backprop"]
+    rows = {}
+    for name, (losses, Ws, bs) in results.items():
+        if len(losses) != w.epochs:
+            raise SystemExit(f"{w.name}: {name} ran {len(losses)} epochs, not {w.epochs}")
+        first = relative_difference(losses[0], ref_losses[0])
+        final = relative_difference(losses[-1], ref_losses[-1])
+        params = max(float(np.max(np.abs(a - b))) for a, b in zip(Ws + bs, ref_W + ref_b))
+        rows[name] = (first, final, params)
+        if not (first < FIRST_RTOL and final < FINAL_RTOL):
+            raise SystemExit(
+                f"{w.name}: {name} disagrees with backprop (first J relative difference "
+                f"{first:.1e}, final {final:.1e}): the benchmark would compare different computations"
+            )
+    return rows
+
+
+def latency(repeats):
+    """Slider change -> updated figure of the live widget, W1-sized (2-16-16-1, 200 moons)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from backprop import widgets
+
+    X, y = bp.datasets.moons(200, noise=0.2, seed=0)
+    trainer = widgets.live_trainer(X, y, hidden=(16, 16), activation="relu", lr=0.5,
+                                   epochs=2000)
+    lrs = [0.3, 0.5, 0.4, 0.6, 0.35, 0.45, 0.55, 0.25]
+    total, parts = [], []
+    for i in range(repeats + 1):
+        start = time.perf_counter()
+        trainer.set(lr=lrs[i % len(lrs)])  # synchronous: the figure is updated on return
+        elapsed = time.perf_counter() - start
+        if i:  # the first one warms up
+            total.append(elapsed)
+            parts.append((trainer.timings["train"], trainer.timings["redraw"]))
+        if trainer.status != "trained":
+            raise SystemExit(f"the live widget did not train: {trainer.last_message}")
+    train, redraw = np.median(np.array(parts), axis=0)
+    return 1e3 * float(np.median(total)), 1e3 * train, 1e3 * redraw
+
+
+def memory():
+    """Peak memory of W3 training against X + one set of activations + parameters."""
+    w = WORKLOADS["W3"]
+    X, y = w.data()
+    net = bp.MLP(w.sizes, w.activations, w.loss, seed=0)
+    m = X.shape[0]
+    activations = sum(w.sizes[1:]) * m * 8
+    params = net.n_params * 8
+    tracemalloc.start()
+    net.fit(X, y, lr=w.lr, epochs=3)  # the peak is the same every epoch
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return X.nbytes, activations, params, peak
+
+
+def table(rows, header):
+    widths = [max(len(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
+    line = lambda r: "| " + " | ".join(str(c).ljust(n) for c, n in zip(r, widths)) + " |"  # noqa: E731
+    out = [line(header), "|" + "|".join("-" * (n + 2) for n in widths) + "|"]
+    return "\n".join(out + [line(r) for r in rows])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workloads", nargs="+", default=list(WORKLOADS), choices=list(WORKLOADS))
+    parser.add_argument("--repeats", type=int, default=7, help="timed runs per implementation")
+    parser.add_argument("--repeats-w3", type=int, default=3, help="timed runs for W3 (slow)")
+    parser.add_argument("--no-torch", action="store_true", help="skip PyTorch even if installed")
+    parser.add_argument("--no-latency", action="store_true")
+    parser.add_argument("--no-memory", action="store_true")
+    parser.add_argument("--openblas-default", action="store_true",
+                        help="afterwards, run the timings again with OPENBLAS_CORETYPE and "
+                             "OPENBLAS_L2_SIZE unset")
+    args = parser.parse_args(argv)
+
+    impls = ["backprop", "scikit-learn"]
+    if torch_available() and not args.no_torch:
+        impls.append("pytorch")
+    print(environment(), "\n", flush=True)
+
+    timing_rows, agreement_rows, met = [], [], []
+    for name in args.workloads:
+        w = WORKLOADS[name]
+        repeats = args.repeats_w3 if name == "W3" else args.repeats
+        print(f"{name}: {w.description}, lr {w.lr}, {w.epochs} epochs ...", flush=True)
+        ms, results = bench_workload(w, impls, repeats)
+        agreement = check_agreement(w, results)
+        for impl in impls:
+            ratio = ms["backprop"] / ms[impl]
+            target = TARGETS[name].get(impl)
+            verdict = "" if target is None or impl == "backprop" else (
+                f"<= {target}: {'yes' if ratio <= target else 'NO'}")
+            if verdict:
+                met.append(ratio <= target)
+            timing_rows.append([name, impl, f"{ms[impl]:.4f}",
+                                "" if impl == "backprop" else f"{ratio:.2f}", verdict,
+                                f"{results[impl][0][-1]:.15g}"])
+            first, final, params = agreement[impl]
+            if impl != "backprop":
+                agreement_rows.append([name, impl, f"{first:.1e}", f"{final:.1e}", f"{params:.1e}"])
+
+    print("\nms per epoch (median of the repeats) and final cost J:\n")
+    print(table(timing_rows, ["workload", "implementation", "ms/epoch",
+                              "backprop / this", "target", "final J"]))
+    print("\nAgreement with backprop (relative difference of the first and final J; "
+          f"asserted < {FIRST_RTOL:g} and < {FINAL_RTOL:g}), largest parameter difference:\n")
+    print(table(agreement_rows, ["workload", "implementation", "first J", "final J", "max |dparam|"]))
+
+    if not args.no_latency:
+        total, train, redraw = latency(args.repeats)
+        ok = total < LATENCY_TARGET_MS
+        met.append(ok)
+        print(f"\nLive widget, 2-16-16-1 on 200 moons, 2000 epochs: slider change -> updated figure "
+              f"{total:.1f} ms (training {train:.1f} ms, final redraw {redraw:.1f} ms); "
+              f"target < {LATENCY_TARGET_MS:g} ms: {'yes' if ok else 'NO'}")
+    if not args.no_memory:
+        x, activations, params, peak = memory()
+        ratio = (x + peak) / (x + activations + params)
+        met.append(ratio <= MEMORY_TARGET)
+        print(f"\nW3 memory: X {x / 1e6:.1f} MB + peak allocated while training "
+              f"{peak / 1e6:.1f} MB = {(x + peak) / 1e6:.1f} MB; X + activations "
+              f"({activations / 1e6:.1f} MB) + parameters ({params / 1e6:.2f} MB) = "
+              f"{(x + activations + params) / 1e6:.1f} MB; ratio {ratio:.2f} "
+              f"(target <= {MEMORY_TARGET:g}: {'yes' if ratio <= MEMORY_TARGET else 'NO'})")
+    print(f"\nTargets met: {sum(met)} of {len(met)} (timings vary from run to run; "
+          "they are reported, not asserted)")
+
+    if args.openblas_default:
+        env = {k: v for k, v in os.environ.items()
+               if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+        rest = [a for a in (argv if argv is not None else sys.argv[1:]) if a != "--openblas-default"]
+        print("\n" + "=" * 78 + "\nThe same with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset:\n",
+              flush=True)
+        return subprocess.run([sys.executable, __file__, *rest], env=env).returncode
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
