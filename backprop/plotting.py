@@ -119,7 +119,7 @@ class LossView:
 
     def __init__(self, ax, log=True, fontsize=None):
         self.ax, self.log = ax, bool(log)
-        (self.line,) = ax.plot([], [], color="C0", lw=1.2, zorder=3)  # over the frame
+        (self.line,) = ax.plot([], [], color="C0", lw=1.2, ms=3, zorder=3)  # over the frame
         style_cost_axes(ax, self.log, fontsize)
 
     def __repr__(self):
@@ -129,6 +129,7 @@ class LossView:
         """Show ``losses`` (J per epoch) on an x axis from 0 to ``epochs`` (default: their count)."""
         J = np.asarray(losses, dtype=float)
         self.line.set_data(np.arange(J.size), J)
+        self.line.set_marker("o" if J.size == 1 else "None")  # one point is no line
         self.ax.set_xlim(0, max(epochs or J.size, 1))
         set_cost_ylim(self.ax, [J], self.log)
         return self.line

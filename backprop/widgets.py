@@ -77,6 +77,17 @@ def _describe(hidden):
     return "no hidden layer" if not hidden else f"hidden {list(hidden)}"
 
 
+def _epochs(n):
+    return "1 epoch" if n == 1 else f"{n} epochs"
+
+
+def _cost_after(net, X, y):
+    """J of the network as it is now (after the last update); inf if not finite."""
+    with np.errstate(all="ignore"):
+        J = net.cost(X, y)
+    return J if math.isfinite(J) else math.inf
+
+
 def _diverged_text(epoch, lr):
     return f"diverged at epoch {epoch} with lr {lr:.3g}: try a smaller learning rate"
 
@@ -95,6 +106,8 @@ class LiveTrainer:
     epochs_slider : ipywidgets.IntSlider
     net, history : the last trained network and its History (``history`` is
         None after a divergence; ``net`` then holds the last finite parameters)
+    J : the cost of the trained network, ``net.cost(X, y)`` after its last
+        update (``math.inf`` after a divergence)
     status : "trained" or "diverged"
     last_message : the status line as plain text
     timings : dict of seconds for the last retrain: ``train`` (fit, without
@@ -142,7 +155,7 @@ class LiveTrainer:
             self.image,
             self.status_html,
         ])
-        self.net = self.history = None
+        self.net = self.history = self.J = None
         self.status = self.last_message = ""
         self.timings = {}
         self.last_error = None
@@ -243,22 +256,25 @@ class LiveTrainer:
 
         try:
             history = net.fit(self.X, self.y, lr=lr, epochs=epochs, callback=callback)
+            shown, J = history.losses, _cost_after(net, self.X, self.y)
+            at = None if math.isfinite(J) else epochs  # the last update blew up
         except TrainingDiverged as e:
-            history, shown, ok = None, e.history.losses, False
-            title = f"{setting}: diverged at epoch {e.epoch}"
-            panel = f"diverged at epoch {e.epoch}\ntry a smaller learning rate"
-            message = _diverged_text(e.epoch, lr)
+            shown, J, at = e.history.losses, math.inf, e.epoch
+        if at is None:
+            title = f"{setting}: J = {J:.4g} after {_epochs(epochs)}"
+            message, panel = f"J = {J:.4g} after {_epochs(epochs)} ({setting})", None
         else:
-            J, shown, ok, panel = float(history.losses[-1]), history.losses, True, None
-            title = f"{setting}: J = {J:.4g} after {epochs} epochs"
-            message = f"J = {J:.4g} after {epochs} epochs ({setting})"
+            history = None
+            title = f"{setting}: diverged at epoch {at}"
+            panel = f"diverged at epoch {at}\ntry a smaller learning rate"
+            message = _diverged_text(at, lr)
         t_trained = perf_counter()
         render = self._draw(net, shown, epochs, title, panel)
         t_end = perf_counter()
 
-        self.net, self.history = net, history
-        self.status = "trained" if ok else "diverged"
-        self._show_status(message, ok)
+        self.net, self.history, self.J = net, history, J
+        self.status = "trained" if at is None else "diverged"
+        self._show_status(message, ok=at is None)
         self.timings = {
             "train": t_trained - t_start - redraw["seconds"],
             "redraw": t_end - t_trained,
@@ -314,11 +330,13 @@ class StaticExplorer(widgets.VBox):
 
     Attributes
     ----------
-    results : dict ``{(lr, k): J}``, the cost J of the last epoch
-        (``history.losses[-1]``) at each grid point; ``math.inf`` where
-        training diverged.  ``k`` is the number of hidden units or of epochs.
+    results : dict ``{(lr, k): J}``, the cost J of the trained network
+        (after its last update, ``net.cost(X, y)``) at each grid point;
+        ``math.inf`` where training diverged.  ``k`` is the number of hidden
+        units or of epochs.
     diverged : dict ``{(lr, k): epoch}`` for the runs that diverged.
-    histories : dict ``{(lr, k): losses}``, the cost per epoch (finite part).
+    histories : dict ``{(lr, k): losses}``, ``History.losses``: J at the start
+        of each epoch (the finite part for a diverged run).
     lrs, inner_values, inner_name : the grid ("hidden units" or "epochs").
     lr_slider, inner_slider : ipywidgets.SelectionSlider
     stack : the outer ``widgets.Stack`` (one inner Stack per learning rate,
@@ -421,17 +439,17 @@ def static_explorer(X, y, *, lrs, hidden_sizes=None, epochs=None, epochs_grid=No
 
 
 class _Run:
-    """One grid point: the network after ``epochs`` epochs (or the divergence)."""
+    """One grid point: the network after its epochs, their costs, and J after the last update."""
 
-    def __init__(self, net, losses, diverged_at=None):
-        self.net, self.losses, self.diverged_at = net, losses, diverged_at
+    def __init__(self, net, losses, J, diverged_at=None):
+        self.net, self.losses, self.J, self.diverged_at = net, losses, J, diverged_at
 
 
 def _train_points(X, y, hidden, activation, output, loss, seed, lr, epochs_list):
     """Train once for max(epochs_list) epochs; snapshot the network after each listed count.
 
     Full-batch gradient descent is deterministic, so the snapshot after e
-    epochs is exactly what ``fit(epochs=e)`` would give.
+    epochs is exactly the network ``fit(epochs=e)`` would give.
     """
     net = _network(X.shape[1], hidden, activation, output, loss, seed)
     wanted, snaps = set(epochs_list), {}
@@ -441,20 +459,22 @@ def _train_points(X, y, hidden, activation, output, loss, seed, lr, epochs_list)
             snaps[epoch + 1] = net.copy()
 
     try:
-        history = net.fit(X, y, lr=lr, epochs=max(epochs_list), callback=callback)
-        losses, at = history.losses, None
+        losses, at = net.fit(X, y, lr=lr, epochs=max(epochs_list), callback=callback).losses, None
     except TrainingDiverged as e:
         losses, at = e.history.losses, e.epoch
-    return {
-        e: _Run(snaps[e], losses[:e]) if e in snaps else _Run(None, losses, at)
-        for e in epochs_list
-    }
+    runs = {}
+    for e in epochs_list:
+        if e not in snaps:  # J became infinite at epoch ``at`` < e
+            runs[e] = _Run(None, losses, math.inf, at)
+            continue
+        J = _cost_after(snaps[e], X, y)
+        runs[e] = _Run(snaps[e], losses[:e], J, None if math.isfinite(J) else e)
+    return runs
 
 
 def _frame(fig, run, lr, what, x_max, colors):
     if run.diverged_at is None:
-        J, e = float(run.losses[-1]), len(run.losses)
-        title = f"lr = {lr:g}, {what}: J = {J:.3g} after {e} epochs"
+        title = f"lr = {lr:g}, {what}: J = {run.J:.3g} after {_epochs(len(run.losses))}"
         fig.update(run.net, run.losses, epochs=x_max, title=title)
     else:
         title = f"lr = {lr:g}, {what}: diverged at epoch {run.diverged_at}"
@@ -465,8 +485,6 @@ def _frame(fig, run, lr, what, x_max, colors):
 
 def _record(run, key, results, diverged, histories):
     histories[key] = run.losses
-    if run.diverged_at is None:
-        results[key] = float(run.losses[-1])
-    else:
-        results[key] = math.inf
+    results[key] = run.J
+    if run.diverged_at is not None:
         diverged[key] = run.diverged_at

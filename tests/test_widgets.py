@@ -36,6 +36,16 @@ def fresh_fit(X, y, sizes, activations, loss, lr, epochs, seed=0):
         return e, net
 
 
+def fresh_point(X, y, sizes, activations, loss, lr, epochs, seed=0):
+    """(J after training, epoch where J became infinite or None, History.losses), independently."""
+    h, net = fresh_fit(X, y, sizes, activations, loss, lr, epochs, seed)
+    if isinstance(h, bp.TrainingDiverged):
+        return math.inf, h.epoch, h.history.losses
+    with np.errstate(all="ignore"):
+        J = net.cost(X, y)
+    return (J, None, h.losses) if math.isfinite(J) else (math.inf, epochs, h.losses)
+
+
 # ------------------------------------------------------------ live trainer
 def test_slider_change_retrains_exactly_like_fit(moons):
     X, y = moons
@@ -46,11 +56,11 @@ def test_slider_change_retrains_exactly_like_fit(moons):
     t.lr_slider.value = 0.25  # an observer retrains synchronously
     h, net = fresh_fit(X, y, [2, 5, 1], ["relu", "sigmoid"], "bce", 0.25, 60, seed=4)
     np.testing.assert_array_equal(t.history.losses, h.losses)  # bitwise
-    assert t.history.losses[-1] == h.losses[-1]
     for W, W_ref in zip(t.net.weights, net.weights):
         np.testing.assert_array_equal(W, W_ref)
+    assert t.J == net.cost(X, y)  # the cost after the last update
     assert bytes(t.image.value) != first
-    assert f"J = {h.losses[-1]:.4g} after 60 epochs" in t.last_message
+    assert t.last_message == f"J = {t.J:.4g} after 60 epochs (lr = 0.25, hidden [5])"
 
     t.hidden_sliders[0].value = 9
     h, _ = fresh_fit(X, y, [2, 9, 1], ["relu", "sigmoid"], "bce", 0.25, 60, seed=4)
@@ -108,6 +118,9 @@ def test_divergence_shows_a_message_not_a_traceback(curve):
     np.testing.assert_array_equal(t.figure.loss.line.get_ydata(), ref.history.losses)
     assert t.set(lr=0.05) is not None and t.status == "trained"
     assert not t.figure.message.get_visible()
+    # stopping right after the update that blows up: fit returns, J is still infinite
+    assert t.set(lr=5.0, epochs=ref.epoch) is None and t.status == "diverged"
+    assert t.J == math.inf and t.last_message.startswith(f"diverged at epoch {ref.epoch} ")
 
 
 def test_observer_errors_become_a_status_line(moons):
@@ -176,14 +189,10 @@ def test_explorer_results_equal_independent_fits(curve):
     assert set(ex.results) == {(lr, k) for lr in lrs for k in sizes}
     for lr in lrs:
         for k in sizes:
-            ref, _ = fresh_fit(X, y, [1, k, 1], ["tanh", "identity"], "mse", lr, 200, seed=1)
-            if isinstance(ref, bp.TrainingDiverged):
-                assert ex.results[(lr, k)] == math.inf
-                assert ex.diverged[(lr, k)] == ref.epoch
-                np.testing.assert_array_equal(ex.histories[(lr, k)], ref.history.losses)
-            else:
-                assert ex.results[(lr, k)] == ref.losses[-1]  # bitwise
-                assert (lr, k) not in ex.diverged
+            J, at, losses = fresh_point(X, y, [1, k, 1], ["tanh", "identity"], "mse", lr, 200, 1)
+            assert ex.results[(lr, k)] == J  # bitwise
+            assert ex.diverged.get((lr, k)) == at
+            np.testing.assert_array_equal(ex.histories[(lr, k)], losses)
     assert ex.diverged, "lr = 5 should diverge on this curve"
     assert len(ex.diverged) < len(ex.results)
 
@@ -217,8 +226,8 @@ def test_explorer_is_a_jslinked_stack_of_stacks(moons):
     for l in links:
         assert state[l.model_id]["state"]["source"] == [f"IPY_MODEL_{l.source[0].model_id}", "index"]
     # the network really has two hidden layers of k units
-    ref, _ = fresh_fit(X, y, [2, 4, 4, 1], ["relu", "relu", "sigmoid"], "bce", 1.0, 30)
-    assert ex.results[(1.0, 4)] == ref.losses[-1]
+    J, _, _ = fresh_point(X, y, [2, 4, 4, 1], ["relu", "relu", "sigmoid"], "bce", 1.0, 30)
+    assert ex.results[(1.0, 4)] == J
 
 
 def test_explorer_over_epochs_for_one_neuron(moons):
@@ -229,9 +238,9 @@ def test_explorer_over_epochs_for_one_neuron(moons):
     assert ex.inner_slider.value == 40  # starts at the end of training
     for lr in lrs:
         for e in epochs_grid:
-            ref, _ = fresh_fit(X, y, [2, 1], ["sigmoid"], "bce", lr, e)
-            assert ex.results[(lr, e)] == ref.losses[-1]
-            np.testing.assert_array_equal(ex.histories[(lr, e)], ref.losses)
+            J, at, losses = fresh_point(X, y, [2, 1], ["sigmoid"], "bce", lr, e)
+            assert ex.results[(lr, e)] == J and at is None
+            np.testing.assert_array_equal(ex.histories[(lr, e)], losses)
     assert sum(len(s.children) for s in ex.stack.children) == 6
 
 
@@ -242,9 +251,13 @@ def test_explorer_epochs_grid_with_divergence(curve):
     grid = [k - 1, k, k + 1]
     ex = Wg.static_explorer(X, y, lrs=[5.0], epochs_grid=grid, hidden=(8,), activation="tanh",
                             loss="mse")
-    ok, _ = fresh_fit(X, y, [1, 8, 1], ["tanh", "identity"], "mse", 5.0, k)
-    assert ex.results[(5.0, k)] == ok.losses[-1]  # k epochs run before J blows up
-    assert ex.results[(5.0, k + 1)] == math.inf and ex.diverged == {(5.0, k + 1): k}
+    J, at, _ = fresh_point(X, y, [1, 8, 1], ["tanh", "identity"], "mse", 5.0, k - 1)
+    assert at is None and ex.results[(5.0, k - 1)] == J
+    # fit(epochs=k) still returns, but the k-th update makes J infinite
+    h, _ = fresh_fit(X, y, [1, 8, 1], ["tanh", "identity"], "mse", 5.0, k)
+    assert isinstance(h, bp.History) and h.epochs == k
+    assert ex.diverged == {(5.0, k): k, (5.0, k + 1): k}
+    assert ex.results[(5.0, k)] == ex.results[(5.0, k + 1)] == math.inf
 
 
 @pytest.mark.parametrize(
