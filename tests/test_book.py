@@ -135,6 +135,17 @@ def test_pages_load_scripts_styles_and_images_from_the_site_itself(built_book):
             assert -1 not in order and order == sorted(order), f"{page.name}: widget scripts misordered"
 
 
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_pages_have_binder_and_download_buttons(built_book, path):
+    rel = path.relative_to(ROOT).as_posix()
+    page = (built_book.html / rel).with_suffix(".html")
+    text = page.read_text()
+    binder = re.search(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', text)
+    assert binder and binder[1].endswith(f"?urlpath=lab/tree/{rel}"), f"{rel}: no JupyterLab Binder button"
+    download = f"_sources/{rel}"
+    assert download in text and (built_book.html / download).is_file(), f"{rel}: no .ipynb download"
+
+
 def test_api_page_is_generated_from_the_docstrings(built_book):
     text = (built_book.html / "book" / "api.html").read_text()
     for name in ("backprop.MLP", "backprop.MLP.fit", "backprop.MLP.gradients", "backprop.TrainingDiverged",

@@ -97,7 +97,7 @@ class Visit:
         self.n_views = self.page.locator('script[type="application/vnd.jupyter.widget-view+json"]').count()
         if self.n_views:
             self.page.wait_for_function(
-                """n => document.querySelectorAll('.widget-subarea > .jupyter-widgets').length >= n""",
+                """n => document.querySelectorAll('.widget-subarea > .lm-Widget').length >= n""",
                 arg=self.n_views, timeout=WAIT_MS)
 
 
@@ -160,7 +160,7 @@ def test_widgets_render(visit):
         .map((s, i) => [i, s.previousElementSibling])
         .filter(([i, sub]) => {
             const ok = sub && sub.classList.contains('widget-subarea');
-            const w = ok && sub.querySelector('.jupyter-widgets');
+            const w = ok && sub.querySelector('.lm-Widget');
             if (!w) return true;
             const r = w.getBoundingClientRect();
             return r.width === 0 || r.height === 0;
@@ -178,7 +178,7 @@ TAG_MODELS = """state => {
         el.dataset.modelId = modelId;
         const m = state[modelId];
         if (!m || !Array.isArray(m.state.children)) return;
-        const kids = Array.from(el.children).filter(c => c.classList.contains('jupyter-widgets'));
+        const kids = Array.from(el.children).filter(c => c.classList.contains('lm-Widget'));
         if (m.model_name === 'StackModel') {
             const k = m.state.selected_index;
             if (k !== null && k !== undefined) walk(id(m.state.children[k]), kids[0]);
@@ -219,7 +219,11 @@ def widget_state(page) -> dict:
 
 
 def explorers(state) -> dict[str, set[str]]:
-    """{slider model id: ids of the Stacks it is jslinked to}."""
+    """{slider model id: ids of the Stacks it is jslinked to}.
+
+    A slider's ``value`` (IntSlider) or ``index`` (SelectionSlider) linked to a Stack's
+    ``selected_index``, in either direction of a ``jslink``.
+    """
     def ref(end):
         return end[0].removeprefix("IPY_MODEL_"), end[1]
 
@@ -232,7 +236,7 @@ def explorers(state) -> dict[str, set[str]]:
         if model["model_name"] == "LinkModel":
             pairs.append((b, b_attr, a, a_attr))
         for s, s_attr, k, k_attr in pairs:
-            if (s_attr == "value" and "Slider" in state.get(s, {}).get("model_name", "")
+            if (s_attr in ("value", "index") and "Slider" in state.get(s, {}).get("model_name", "")
                     and k_attr == "selected_index" and state.get(k, {}).get("model_name") == "StackModel"):
                 links.setdefault(s, set()).add(k)
     return links
