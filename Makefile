@@ -24,8 +24,9 @@ test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# make bench BENCH_ARGS="--workloads W1 W2" passes options to benchmarks/run.py
 bench: $(VENV_STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
 
 venv: $(VENV_STAMP)
 vendor: $(VENDOR_STAMP)
