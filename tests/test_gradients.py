@@ -25,13 +25,14 @@ import backprop as bp
 def networks(draw):
     """An architecture, activations, loss, batch size m and seed, all drawn by hypothesis."""
     loss = draw(st.sampled_from(["bce", "mse"]))
-    sizes = draw(st.lists(st.integers(1, 5), min_size=2, max_size=5))
-    hidden = draw(st.lists(st.sampled_from(ACTIVATION_NAMES),
-                           min_size=len(sizes) - 2, max_size=len(sizes) - 2))
+    n_hidden = draw(st.integers(0, 3))
+    sizes = draw(st.lists(st.integers(1, 5), min_size=n_hidden + 1, max_size=n_hidden + 1))
+    sizes.append(draw(st.integers(1, 3)))  # n_L
+    hidden = draw(st.lists(st.sampled_from(ACTIVATION_NAMES), min_size=n_hidden, max_size=n_hidden))
     out = "sigmoid" if loss == "bce" else draw(st.sampled_from(ACTIVATION_NAMES))
     m = draw(st.integers(1, 8))
     seed = draw(st.integers(0, 2**32 - 1))
-    y_1d = sizes[-1] == 1 and draw(st.booleans())
+    y_1d = sizes[-1] == 1 and draw(st.sampled_from([True, False]))  # y of shape (m,) or (m, 1)
     return sizes, hidden + [out], loss, m, seed, y_1d
 
 
@@ -45,7 +46,7 @@ def _kink_free_data(net, m, loss, rng):
     pytest.fail("could not draw data away from the ReLU kinks")  # pragma: no cover
 
 
-@settings(max_examples=120, deadline=None, derandomize=True, database=None)
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
 @given(networks())
 def test_gradients_match_finite_differences(case):
     sizes, activations, loss, m, seed, y_1d = case
