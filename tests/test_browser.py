@@ -160,7 +160,7 @@ def test_widgets_render(visit):
         .map((s, i) => [i, s.previousElementSibling])
         .filter(([i, sub]) => {
             const ok = sub && sub.classList.contains('widget-subarea');
-            const w = ok && sub.querySelector('.lm-Widget');
+            const w = ok && sub.querySelector('.lm-Widget[class*="widget-"], .jupyter-widgets');
             if (!w) return true;
             const r = w.getBoundingClientRect();
             return r.width === 0 || r.height === 0;
@@ -272,3 +272,21 @@ def test_static_explorers_change_the_picture(visit):
         )
     assert not visit.errors, f"{visit.doc}: console errors while exploring: {visit.errors}"
 
+
+@pytest.mark.parametrize("doc", toc_files())
+def test_page_works_opened_from_disk(doc, built_book, browser):
+    """A downloaded copy of the site, opened as file:// with no server and no network."""
+    if built_book.returncode != 0:
+        pytest.fail("the book did not build")
+    v = Visit(browser, (built_book.html / f"{doc}.html").as_uri())
+    try:
+        foreign = [u for u in v.requests if urlsplit(u).scheme not in ("file", "data", "blob", "about")]
+        assert not foreign, f"{doc}: requests beyond the local files: {foreign}"
+        assert not v.errors, f"{doc}: console errors from disk: {v.errors}"
+        untypeset = v.page.evaluate("() => Array.from(document.querySelectorAll('.math'))"
+                                    ".filter(e => !e.querySelector('mjx-container')).length")
+        assert untypeset == 0, f"{doc}: {untypeset} formulas not typeset from disk"
+        rendered = v.page.locator(".widget-subarea > .lm-Widget").count()
+        assert rendered == v.n_views, f"{doc}: {rendered} of {v.n_views} widgets rendered from disk"
+    finally:
+        v.page.close()
