@@ -384,7 +384,7 @@ def draw_network(sizes, activations=None, ax=None, weights=None):
     x_1 ... x_{n_0}, output units yhat; under each column the layer number l,
     its n_l and (if ``activations`` is given) its activation.  With
     ``weights`` (a list of W[l] of shapes (n_l, n_{l-1}), e.g. ``net.weights``)
-    a line's width grows with |w| and its colour shows the sign (blue
+    a line's width grows with ``|w|`` and its colour shows the sign (blue
     positive, red negative).  Returns a :class:`NetworkDrawing`.
     """
     if isinstance(sizes, MLP):
@@ -475,6 +475,8 @@ class TrainingFigure:
         figsize * dpi.
     log : logarithmic cost axis.
 
+    Notes
+    -----
     Attributes: ``fig``, ``canvas``, ``loss`` (:class:`LossView`),
     ``view`` (:class:`BoundaryView` or :class:`FitView`), ``title`` and
     ``message`` (``Text``); ``draw_seconds`` and ``png_seconds`` of the last

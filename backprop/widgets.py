@@ -330,13 +330,16 @@ class StaticExplorer(widgets.VBox):
 
     Attributes
     ----------
-    results : dict ``{(lr, k): J}``, the cost J of the trained network
-        (after its last update, ``net.cost(X, y)``) at each grid point;
-        ``math.inf`` where training diverged.  ``k`` is the number of hidden
-        units or of epochs.
-    diverged : dict ``{(lr, k): epoch}`` for the runs that diverged.
-    histories : dict ``{(lr, k): losses}``, ``History.losses``: J at the start
-        of each epoch (the finite part for a diverged run).
+    results : dict
+        ``results[(lr, k)]`` is the cost J of the trained network (after its
+        last update, ``net.cost(X, y)``) at each grid point; ``math.inf``
+        where training diverged.  ``k`` is the number of hidden units or of
+        epochs.
+    diverged : dict
+        ``diverged[(lr, k)]`` is the epoch at which a run diverged.
+    histories : dict
+        ``histories[(lr, k)]`` is ``History.losses``: J at the start of each
+        epoch (the finite part for a diverged run).
     lrs, inner_values, inner_name : the grid ("hidden units" or "epochs").
     lr_slider, inner_slider : ipywidgets.SelectionSlider
     stack : the outer ``widgets.Stack`` (one inner Stack per learning rate,
