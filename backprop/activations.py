@@ -17,8 +17,8 @@ identity    z                            1
 
 Both functions work in place on float64 arrays, because the training loop
 calls them thousands of times: ``forward(Z, out)`` may write A over Z, and
-``backward(dA, A)`` writes dZ = dA * g'(Z) over A, which the backward pass no
-longer needs once dZ is known.
+``prime(A, scratch)`` writes g'(Z) over A, which the backward pass no longer
+needs once it has g'(Z).
 """
 
 from __future__ import annotations
@@ -71,27 +71,24 @@ def _identity(z, out=None):
     return out
 
 
-# Backward functions: A <- dA * g'(Z), in place, with g'(Z) written through A = g(Z).
-# They may overwrite dA too.
-def _sigmoid_backward(dA, A):
-    dA *= A
-    np.subtract(1.0, A, out=A)
-    A *= dA  # dA * a (1 - a)
+# Derivatives: A <- g'(Z) in place, written through A = g(Z); ``scratch`` is
+# a free array of A's shape.
+def _sigmoid_prime(A, scratch):
+    np.subtract(1.0, A, out=scratch)
+    A *= scratch  # a (1 - a)
 
 
-def _relu_backward(dA, A):
+def _relu_prime(A, scratch):
     np.greater(A, 0.0, out=A)  # ReLU'(z) = 1 if z > 0 else 0, and z > 0 <=> a > 0
-    A *= dA
 
 
-def _tanh_backward(dA, A):
+def _tanh_prime(A, scratch):
     np.multiply(A, A, out=A)
-    np.subtract(1.0, A, out=A)
-    A *= dA  # dA * (1 - a^2)
+    np.subtract(1.0, A, out=A)  # 1 - a^2
 
 
-def _identity_backward(dA, A):
-    np.copyto(A, dA)
+def _identity_prime(A, scratch):
+    A.fill(1.0)
 
 
 @dataclass(frozen=True)
@@ -104,27 +101,27 @@ class Activation:
     forward : callable ``(Z, out=None) -> A``, A = g(Z); ``out`` may be Z.  The
         sigmoid's may overflow harmlessly (run it under ``np.errstate(over="ignore")``,
         or use :func:`sigmoid`).
-    backward : callable ``(dA, A) -> None``: overwrites A with dA * g'(Z), where
-        ``A = g(Z)`` (and may overwrite dA).
+    prime : callable ``(A, scratch) -> None``: overwrites A = g(Z) with g'(Z);
+        ``scratch`` is an array of A's shape that it may overwrite.
     derivative : callable ``A -> g'(Z)``, the derivative as a new array.
     """
 
     name: str
     forward: Callable
-    backward: Callable
+    prime: Callable
 
     def derivative(self, A):
         """g'(Z) as a new array, from the layer output A = g(Z)."""
-        d = np.array(A, dtype=np.float64)  # a copy: backward overwrites it
-        self.backward(np.ones_like(d), d)
+        d = np.array(A, dtype=np.float64)  # a copy: prime overwrites it
+        self.prime(d, np.empty_like(d))
         return d
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_backward),
-    "relu": Activation("relu", _relu, _relu_backward),
-    "tanh": Activation("tanh", _tanh, _tanh_backward),
-    "identity": Activation("identity", _identity, _identity_backward),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_prime),
+    "relu": Activation("relu", _relu, _relu_prime),
+    "tanh": Activation("tanh", _tanh, _tanh_prime),
+    "identity": Activation("identity", _identity, _identity_prime),
 }
 
 

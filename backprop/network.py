@@ -294,8 +294,8 @@ class MLP:
             J = np.vdot(dZ, dZ) / m
             dZ *= 2.0 / m
             if self.activations[-1] != "identity":
-                self._g[-1].backward(dZ, A)  # dZ[L] = dA[L] * g'(Z[L]), written over A[L]
-                dZ = A
+                self._g[-1].prime(A, ws.S)  # A[L] <- g'(Z[L]) (ws.S: scratch)
+                dZ *= A  # dZ[L] = dA[L] * g'(Z[L])
         return J, dZ
 
     def _backward(self, dZ, ws):
@@ -304,12 +304,13 @@ class MLP:
             # [dW | db] = dZ [A; 1]^T: dW = dZ A^T, and db = dZ 1 sums dZ's columns.
             np.dot(dZ, ws.A[l].T, out=self._dWb[l])
             if l > 0:
-                dA = ws.dA[l]
+                # g'(Z[l-1]), written over A[l-1], whose last use (dW above) is done;
+                # the buffer for dA serves as scratch until the product fills it.
+                G, dA = ws.H[l], ws.dA[l]
+                self._g[l - 1].prime(G, dA)
                 np.dot(self._WT[l], dZ, out=dA)  # dA[l-1] = W[l]^T dZ[l]
-                # dZ[l-1] = dA[l-1] * g'(Z[l-1]), written over A[l-1], whose last use
-                # (for dW above) is done.
-                dZ = ws.H[l]
-                self._g[l - 1].backward(dA, dZ)
+                G *= dA  # dZ[l-1] = dA[l-1] * g'(Z[l-1])
+                dZ = G
 
     def _loss_and_gradients(self, ws, Y):
         """J and the flat gradient, for the inputs in ``ws`` and targets Y (n_L, m)."""
