@@ -55,8 +55,18 @@ def sigmoid(z, out=None):
     return out if out.ndim else out[()]
 
 
+_ZEROS = np.zeros(1)
+
+
 def _relu(z, out=None):
-    return np.maximum(z, 0.0, out=out)
+    # max(z, 0), taking the 0 from a row of zeros: NumPy's loop for two arrays
+    # is twice as fast as its loop for an array and a scalar.
+    global _ZEROS
+    z = np.asarray(z)
+    n = z.shape[-1] if z.ndim else 1
+    if _ZEROS.size < n:
+        _ZEROS = np.zeros(n)
+    return np.maximum(z, _ZEROS[:n] if z.ndim else 0.0, out=out)
 
 
 def _tanh(z, out=None):
