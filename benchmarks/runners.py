@@ -1,6 +1,6 @@
-"""One trainer per implementation: ``make_<impl>(workload)`` returns ``train()``.
+"""One trainer per implementation: ``make_<impl>(workload, X, y)`` returns ``train``.
 
-``train()`` trains from the workload's initial parameters and returns
+``train(epochs)`` trains from the workload's initial parameters and returns
 ``(losses, weights, biases)`` in backprop's conventions: ``losses[e]`` is the
 cost J before epoch e's update (mean log loss, or mean squared error NOT
 halved), ``weights[l]`` has shape (n_out, n_in), ``biases[l]`` shape (n_out,).
@@ -20,9 +20,9 @@ import backprop as bp
 def make_backprop(w, X, y):
     W0, b0 = w.initial_params()
 
-    def train():
+    def train(epochs):
         net = bp.MLP.from_params(W0, b0, w.activations, w.loss)
-        hist = net.fit(X, y, lr=w.lr, epochs=w.epochs)
+        hist = net.fit(X, y, lr=w.lr, epochs=epochs)
         return hist.losses, [W.copy() for W in net.weights], [b.ravel() for b in net.biases]
 
     return train
@@ -52,9 +52,9 @@ def make_sklearn(w, X, y):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ConvergenceWarning)
         est.fit(X, y)  # builds the estimator's structures; the weights are replaced below
-    est.set_params(max_iter=w.epochs)
 
-    def train():
+    def train(epochs):
+        est.set_params(max_iter=epochs)
         est.coefs_ = [W.T.copy() for W in W0]  # scikit-learn: coefs_[l] is (n_in, n_out)
         est.intercepts_ = [b.ravel().copy() for b in b0]
         est.loss_curve_, est.n_iter_, est.t_ = [], 0, 0
@@ -98,14 +98,14 @@ def make_torch(w, X, y):
     Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))
     yt = torch.from_numpy(np.asarray(y, dtype=np.float64).reshape(len(X), -1))
 
-    def train():
+    def train(epochs):
         with torch.no_grad():
             for lin, W, b in zip(linears, W0, b0):
                 lin.weight.copy_(torch.from_numpy(W))
                 lin.bias.copy_(torch.from_numpy(b.ravel()))
         opt = torch.optim.SGD(model.parameters(), lr=w.lr)
-        losses = np.empty(w.epochs)
-        for epoch in range(w.epochs):
+        losses = np.empty(epochs)
+        for epoch in range(epochs):
             opt.zero_grad()
             loss = loss_fn(model(Xt), yt)
             loss.backward()
