@@ -136,15 +136,18 @@ def latency(repeats):
     lrs = [0.3, 0.5, 0.4, 0.6, 0.35, 0.45, 0.55, 0.25]
     total, parts = [], []
     for i in range(repeats + 1):
+        png = trainer.image.value
         start = time.perf_counter()
-        trainer.set(lr=lrs[i % len(lrs)])  # synchronous: the figure is updated on return
+        trainer.lr_slider.value = lrs[i % len(lrs)]  # retrains and redraws before returning
         elapsed = time.perf_counter() - start
+        if trainer.status != "trained":
+            raise SystemExit(f"the live widget did not train: {trainer.last_message}")
+        if trainer.image.value == png or trainer.history.lr != lrs[i % len(lrs)]:
+            raise SystemExit("the live widget did not retrain and redraw on a slider change")
         if i:  # the first one warms up
             total.append(elapsed)
             parts.append((trainer.timings.get("train", math.nan),
                           trainer.timings.get("redraw", math.nan)))
-        if trainer.status != "trained":
-            raise SystemExit(f"the live widget did not train: {trainer.last_message}")
     train, redraw = np.median(np.array(parts), axis=0)
     return 1e3 * float(np.median(total)), 1e3 * train, 1e3 * redraw
 
