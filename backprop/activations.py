@@ -23,6 +23,7 @@ needs once it has g'(Z).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -55,18 +56,18 @@ def sigmoid(z, out=None):
     return out if out.ndim else out[()]
 
 
-_ZEROS = np.zeros(1)
+@functools.lru_cache(maxsize=8)
+def _zero_row(m):
+    zeros = np.zeros(m)
+    zeros.flags.writeable = False
+    return zeros
 
 
 def _relu(z, out=None):
     # max(z, 0), taking the 0 from a row of zeros: NumPy's loop for two arrays
-    # is twice as fast as its loop for an array and a scalar.
-    global _ZEROS
-    z = np.asarray(z)
-    n = z.shape[-1] if z.ndim else 1
-    if _ZEROS.size < n:
-        _ZEROS = np.zeros(n)
-    return np.maximum(z, _ZEROS[:n] if z.ndim else 0.0, out=out)
+    # is about twice as fast as its loop for an array and a scalar.
+    shape = getattr(z, "shape", ())
+    return np.maximum(z, _zero_row(shape[-1]) if shape else 0.0, out=out)
 
 
 def _tanh(z, out=None):

@@ -102,6 +102,21 @@ class History:
         return len(self.losses)
 
 
+def _softplus(z, out):
+    """softplus(z) = log(1 + e^z) into ``out``; returns its sum.
+
+    log1p(e^z) is exact to an ulp or two until e^z overflows (z > 709.78);
+    then the sum is inf, and the slower np.logaddexp(0, z) computes it.
+    """
+    np.exp(z, out=out)
+    np.log1p(out, out=out)
+    total = out.sum()
+    if total == math.inf:
+        np.logaddexp(0.0, z, out=out)
+        total = out.sum()
+    return total
+
+
 class _Workspace:
     """Buffers for the forward and backward pass on m examples, reused epoch after epoch.
 
@@ -119,6 +134,7 @@ class _Workspace:
         self.Z_L = np.empty((n_L, m))  # Z[L], the output layer's pre-activation
         self.A_L = self.Z_L if identity_output else np.empty((n_L, m))  # A[L] = yhat^T
         self.S = np.empty((n_L, m))  # softplus(Z[L]), for the log loss
+        self.sum_S = 0.0
         self.dZ_L = np.empty((n_L, m))
         # dA[l] = W[l+1]^T dZ[l+1] of the hidden layers: one buffer for all of them
         buffer = np.empty((max(sizes[1:-1], default=0), m))
@@ -271,7 +287,7 @@ class MLP:
         if self.loss == "bce":
             # The sigmoid output as a = e^z / (1 + e^z) = exp(z - softplus(z)), with
             # softplus(z) = log(1 + e^z), which the log loss needs anyway.
-            np.logaddexp(0.0, Z, out=ws.S)
+            ws.sum_S = _softplus(Z, out=ws.S)
             np.subtract(Z, ws.S, out=A)
             np.exp(A, out=A)
         else:
@@ -283,8 +299,8 @@ class MLP:
         m, Z, A, dZ = ws.m, ws.Z_L, ws.A_L, ws.dZ_L
         if self.loss == "bce":
             # L = -y log(a) - (1-y) log(1-a) with a = sigma(z) equals
-            # softplus(z) - y z (ws.S holds softplus(z)): no log(0).
-            J = (ws.S.sum() - np.vdot(Y, Z)) / m
+            # softplus(z) - y z (ws.sum_S is the sum of softplus(z)): no log(0).
+            J = (ws.sum_S - np.vdot(Y, Z)) / m
             # dJ/dZ[L] = (a - y) / m: the sigmoid's a(1-a) cancels (notes 000-003).
             np.subtract(A, Y, out=dZ)
             dZ *= 1.0 / m
