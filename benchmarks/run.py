@@ -1,8 +1,8 @@
 """Benchmark backprop against scikit-learn and PyTorch on the workloads of issue 5.
 
-    .venv/bin/python benchmarks/run.py                 # everything (about 3 minutes)
-    .venv/bin/python benchmarks/run.py --workloads W1 W2 --repeats 9
-    .venv/bin/python benchmarks/run.py --openblas-default   # also with OPENBLAS_* unset
+    .venv/bin/python benchmarks/run.py                      # everything, about 75 s
+    .venv/bin/python benchmarks/run.py --workloads W1 W2 --repeats 15
+    .venv/bin/python benchmarks/run.py --openblas-default   # then again with OPENBLAS_* unset
 
 Each implementation trains from the same initial weights with plain
 full-batch gradient descent in float64.  The script first checks that they
