@@ -136,7 +136,7 @@ class _Workspace:
         self.S = np.empty((n_L, m))  # softplus(Z[L]), for the log loss
         self.sum_S = 0.0
         self.dZ_L = np.empty((n_L, m))
-        # dA[l] = W[l+1]^T dZ[l+1] of the hidden layers: one buffer for all of them
+        # dA[l] = W[l+1]^T dZ[l+1] for the hidden layers l: one buffer for all
         buffer = np.empty((max(sizes[1:-1], default=0), m))
         self.dA = [None] + [buffer[:n] for n in sizes[1:-1]]
 
@@ -189,11 +189,12 @@ class MLP:
         every W and b with two NumPy calls.  The gradients live in a flat
         vector ``grad`` of the same layout.
         """
-        self._theta = np.zeros(sum(n_out * (n_in + 1) for n_in, n_out in zip(self.sizes, self.sizes[1:])))
+        pairs = list(zip(self.sizes[:-1], self.sizes[1:]))  # (n_{l-1}, n_l)
+        self._theta = np.zeros(sum(n_out * (n_in + 1) for n_in, n_out in pairs))
         self._grad = np.zeros_like(self._theta)
         self._update = np.zeros_like(self._theta)  # lr * grad
         self._Wb, self._dWb, offset = [], [], 0
-        for n_in, n_out in zip(self.sizes[:-1], self.sizes[1:]):
+        for n_in, n_out in pairs:
             k = n_out * (n_in + 1)
             self._Wb.append(self._theta[offset:offset + k].reshape(n_out, n_in + 1))
             self._dWb.append(self._grad[offset:offset + k].reshape(n_out, n_in + 1))
@@ -276,12 +277,13 @@ class MLP:
     # ------------------------------------------------------ forward / backward
     # The matrix products use np.dot, which is @ for 2-D arrays with less overhead
     # for small matrices (and with a BLAS call for an outer product, unlike @).
+    # In the loops, self._Wb[l] is [W[l+1] | b[l+1]] of the notes and ws.H[l] is A[l].
     def _forward(self, ws):
-        """Forward pass on the inputs in ``ws.H[0]``; returns A[L] (n_L, m)."""
+        """Forward pass on the inputs in ``ws.H[0]`` (A[0] = X^T); returns A[L] (n_L, m)."""
         for l in range(len(self._Wb) - 1):
             Z = ws.H[l + 1]  # Z[l+1] is computed where A[l+1] will be
-            np.dot(self._Wb[l], ws.A[l], out=Z)  # Z = [W | b] [A; 1] = W A + b
-            self._g[l].forward(Z, out=Z)  # A = g(Z), in place
+            np.dot(self._Wb[l], ws.A[l], out=Z)  # Z[l+1] = [W | b] [A[l]; 1] = W A[l] + b
+            self._g[l].forward(Z, out=Z)  # A[l+1] = g(Z[l+1]), in place
         Z, A = ws.Z_L, ws.A_L
         np.dot(self._Wb[-1], ws.A[-1], out=Z)
         if self.loss == "bce":
@@ -317,15 +319,15 @@ class MLP:
     def _backward(self, dZ, ws):
         """Backward pass from dZ[L]; fills the flat gradient ``self._grad``."""
         for l in range(len(self._Wb) - 1, -1, -1):
-            # [dW | db] = dZ [A; 1]^T: dW = dZ A^T, and db = dZ 1 sums dZ's columns.
+            # [dW | db] = dZ[l+1] [A[l]; 1]^T: dW = dZ A^T, and db = dZ 1 sums dZ's columns.
             np.dot(dZ, ws.A[l].T, out=self._dWb[l])
             if l > 0:
-                # g'(Z[l-1]), written over A[l-1], whose last use (dW above) is done;
-                # the buffer for dA serves as scratch until the product fills it.
+                # g'(Z[l]), written over A[l], whose last use (dW above) is done;
+                # the buffer for dA[l] serves as scratch until the product fills it.
                 G, dA = ws.H[l], ws.dA[l]
                 self._g[l - 1].prime(G, dA)
-                np.dot(self._WT[l], dZ, out=dA)  # dA[l-1] = W[l]^T dZ[l]
-                G *= dA  # dZ[l-1] = dA[l-1] * g'(Z[l-1])
+                np.dot(self._WT[l], dZ, out=dA)  # dA[l] = W[l+1]^T dZ[l+1]
+                G *= dA  # dZ[l] = dA[l] * g'(Z[l])
                 dZ = G
 
     def _loss_and_gradients(self, ws, Y):
