@@ -303,6 +303,12 @@ class MLP:
             # L = -y log(a) - (1-y) log(1-a) with a = sigma(z) equals
             # softplus(z) - y z (ws.sum_S is the sum of softplus(z)): no log(0).
             J = (ws.sum_S - np.vdot(Y, Z)) / m
+            if J < 0.01 * ws.sum_S / m:
+                # When the predictions are confident and right, that difference of two
+                # large sums cancels; then sum the per-example losses directly:
+                # softplus(z) - y z = softplus((1 - 2y) z) >= 0 for y in {0, 1}.
+                np.multiply(1.0 - 2.0 * Y, Z, out=ws.S)
+                J = _softplus(ws.S, out=ws.S) / m
             # dJ/dZ[L] = (a - y) / m: the sigmoid's a(1-a) cancels (notes 000-003).
             np.subtract(A, Y, out=dZ)
             dZ *= 1.0 / m

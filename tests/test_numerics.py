@@ -116,3 +116,18 @@ def test_exact_zero_and_one_labels_at_saturation_give_zero_loss_not_nan():
     assert net.cost(X, np.array([1.0, 0.0])) == 0.0
     dWs, dbs = net.gradients(X, np.array([1.0, 0.0]))
     assert dWs[0][0, 0] == 0.0 and dbs[0][0, 0] == 0.0
+
+
+@pytest.mark.parametrize("z", [5.0, 30.0, 700.0])
+def test_log_loss_of_confident_right_predictions_keeps_its_digits(z):
+    """J = softplus(-|z|) per example: tiny but never negative nor rounded to garbage.
+
+    The oracle is log1p(exp(-z)) in Python's math module, for one example of each class.
+    """
+    net = bp.MLP.from_params([np.array([[z]])], [np.zeros((1, 1))], ["sigmoid"], "bce")
+    X, y = np.array([[1.0], [-1.0]]), np.array([1.0, 0.0])
+    expected = math.log1p(math.exp(-z))
+    assert net.cost(X, y) == pytest.approx(expected, rel=1e-12, abs=1e-300)
+    history = bp.MLP.from_params([np.array([[z]])], [np.zeros((1, 1))], ["sigmoid"], "bce").fit(
+        X, y, lr=1e-12, epochs=1)
+    assert history.losses[0] == pytest.approx(expected, rel=1e-12, abs=1e-300)
