@@ -24,9 +24,11 @@ test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# Runs the benchmark as the machine is set, then again with OPENBLAS_CORETYPE and
+# OPENBLAS_L2_SIZE unset for that run only (see benchmarks/README.md).
 # make bench BENCH_ARGS="--workloads W1 W2" passes options to benchmarks/run.py
 bench: $(VENV_STAMP)
-	$(BIN)/python benchmarks/run.py $(BENCH_ARGS)
+	$(BIN)/python benchmarks/run.py --openblas-default $(BENCH_ARGS)
 
 venv: $(VENV_STAMP)
 vendor: $(VENDOR_STAMP)

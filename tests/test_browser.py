@@ -19,6 +19,7 @@ import json
 import os
 import re
 import threading
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -264,8 +265,11 @@ def test_static_explorers_change_the_picture(visit):
             handle.press("ArrowLeft")
         after_value = handle.get_attribute("aria-valuenow")
         assert after_value != before_value, f"{visit.doc}: slider {slider} did not move"
-        page.wait_for_timeout(300)
-        after = page.evaluate(VISIBLE_IMAGES, ids)
+        # Poll until the picture changes (a loaded machine can be slow to swap frames).
+        after, deadline = before, time.monotonic() + WAIT_MS / 1000
+        while after == before and time.monotonic() < deadline:
+            page.wait_for_timeout(100)
+            after = page.evaluate(VISIBLE_IMAGES, ids)
         assert after and after != before, (
             f"{visit.doc}: moving slider {slider} from {before_value} to {after_value} "
             f"did not change the picture"
