@@ -30,6 +30,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
+from .graphs import GraphDrawing, computational_graph, plot_gradient_sizes
 from .network import MLP, History
 from .validation import (
     as_float_array,
@@ -44,11 +45,14 @@ from .validation import (
 __all__ = [
     "BoundaryView",
     "FitView",
+    "GraphDrawing",
     "LossView",
     "NetworkDrawing",
+    "computational_graph",
     "TrainingFigure",
     "draw_network",
     "plot_decision_boundary",
+    "plot_gradient_sizes",
     "plot_losses",
     "plot_regression_fit",
 ]

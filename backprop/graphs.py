@@ -1,0 +1,860 @@
+"""Computational graphs and gradient sizes: the figures the chapters share.
+
+:func:`computational_graph` draws the computational graph of a network from
+its definition (``sizes``, ``activations``, ``loss``), so every chapter draws
+its graph the same way.  Each edge carries its *local derivative*; the
+backward path from the loss (or the cost) to one parameter is highlighted, and
+the gradient with respect to that parameter is the product of the labels along
+it.  That product is the chain rule the chapters derive, equations (B1)-(B4)
+of the notation page.
+
+:func:`plot_gradient_sizes` plots the size of each layer's ``dZ`` (or ``dW``,
+``db``) during training, from the records of ``net.trace``.
+
+Both are re-exported by :mod:`backprop.plotting`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from matplotlib.font_manager import FontProperties
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from matplotlib.textpath import TextPath
+from matplotlib.ticker import LogLocator, MaxNLocator
+
+from .validation import check_activation_names, check_loss, check_sizes
+
+__all__ = ["GradientSizes", "GraphDrawing", "computational_graph", "plot_gradient_sizes"]
+
+HIGHLIGHT = "#d95f02"  # the backward path
+_PARAM_FILL = "#fdf0d5"  # parameters: weights and biases
+_LOSS_FILL = "#e8e8e8"  # the loss / cost
+_EDGE = "0.45"
+_NODE_PT = 11  # font sizes in points
+_PARAM_PT = 10
+_LABEL_PT = 9
+_NOTE_PT = 10
+_WIDTH = 8.0  # inches: the book's text width
+_MAX_UNITS = 4  # unit level: at most this many units in a layer
+_MAX_SOURCES = 10  # unit level: at most this many scalars (a, w, b) feeding one layer
+_MAX_LAYERS = 2
+
+
+# ------------------------------------------------------------------ result
+class GraphDrawing:
+    """What :func:`computational_graph` drew.
+
+    Attributes
+    ----------
+    ax : the matplotlib ``Axes``.
+    level : ``"unit"`` or ``"layer"``.
+    nodes : dict ``{name: (x, y)}``, the centre of each node (in inches when
+        the function made the figure).
+    labels : dict ``{name: mathtext}``, how each node is written.
+    kinds : dict ``{name: kind}``, kind one of ``"input"``, ``"param"``,
+        ``"var"``, ``"loss"``, ``"target"``.
+    edges : list of ``(src, dst, label)``: ``src`` feeds ``dst`` in the forward
+        pass and ``label`` is the local derivative (unit level) or the local
+        backward rule (layer level) on that edge; ``None`` on the edge from
+        the target, which is data, not differentiated.
+    wrt : the node the highlighted path ends at, or ``None``.
+    paths : list of paths, each a list of node names from the loss (cost) to
+        ``wrt``.  One path in every network a chapter draws; more when a
+        scalar reaches the loss along several routes (then the gradient is the
+        sum over the paths).
+    path : the nodes of the highlighted path from the loss (cost) to ``wrt``;
+        with several paths, every node on any of them, nearest the loss first.
+    chain : the edge labels along the path, nearest the loss first: the
+        factors whose product is the gradient; ``None`` with several paths
+        (see ``chains``).
+    chains : one such list per path.
+    formula : the mathtext of the annotation under the graph.
+    patches, arrows, texts : the artists: ``patches[name]``,
+        ``arrows[(src, dst)]``, ``texts`` (node, edge and annotation texts).
+    """
+
+    def __init__(self, ax, level):
+        self.ax, self.level = ax, level
+        self.nodes, self.labels, self.kinds = {}, {}, {}
+        self.edges = []
+        self.wrt = None
+        self.paths, self.chains = [], []
+        self.path, self.chain = [], None
+        self.formula = ""
+        self.patches, self.arrows, self.texts = {}, {}, []
+        self.aliases = {}
+
+    def __repr__(self):
+        return (f"GraphDrawing(level={self.level!r}, nodes={len(self.nodes)}, "
+                f"edges={len(self.edges)}, wrt={self.wrt!r})")
+
+    def label_of(self, src, dst):
+        """The label of the edge ``src -> dst``."""
+        for s, d, label in self.edges:
+            if (s, d) == (src, dst):
+                return label
+        raise KeyError(f"no edge {src!r} -> {dst!r}")
+
+
+# ------------------------------------------------------ the graph, abstractly
+class _Graph:
+    """Nodes and edges with their mathtext, before any drawing."""
+
+    def __init__(self):
+        self.nodes = {}  # name -> dict(label, kind, sub)
+        self.edges = []  # (src, dst, label)
+        self.aliases = {}  # other accepted names -> name
+
+    def node(self, name, label, kind, sub=None):
+        self.nodes[name] = {"label": label, "kind": kind, "sub": sub}
+
+    def edge(self, src, dst, label):
+        self.edges.append((src, dst, label))
+
+    def paths_to(self, target, source):
+        """Every path from ``source`` back to ``target`` (lists, ``source`` first)."""
+        into = {}
+        for s, d, _ in self.edges:
+            into.setdefault(d, []).append(s)
+        out = []
+
+        def walk(node, trail):
+            if node == target:
+                out.append(trail)
+                return
+            for s in into.get(node, []):
+                walk(s, [*trail, s])
+
+        walk(source, [source])
+        return out
+
+
+def _m(s):
+    return f"${s}$"
+
+
+# ----------------------------------------------------------------- unit level
+class _UnitNames:
+    """Names and mathtext of the scalars of a small network, one example.
+
+    One layer of one unit (chapter 1): ``x_k``, ``w_k``, ``b``, ``z``, ``a``.
+    Otherwise layer superscripts: ``w[l]_jk`` is :math:`w^{[l]}_{jk}`, the
+    weight from unit k of layer l-1 to unit j of layer l; the unit index j is
+    dropped when layer l has one unit, and k too when that unit has one input.
+    """
+
+    def __init__(self, sizes):
+        self.sizes, self.L = sizes, len(sizes) - 1
+        self.single = self.L == 1 and sizes[1] == 1
+
+    def _sup(self, l):
+        return "" if self.single else f"[{l}]"
+
+    def _tex_sup(self, l):
+        return "" if self.single else f"^{{[{l}]}}"
+
+    def x(self, k):
+        if self.sizes[0] == 1:
+            return "x", "x"
+        return f"x_{k}", f"x_{{{k}}}"
+
+    def a(self, l, j):
+        if l == 0:
+            return self.x(j)
+        return self._var("a", l, j)
+
+    def z(self, l, j):
+        return self._var("z", l, j)
+
+    def _var(self, s, l, j):
+        if self.sizes[l] == 1:
+            return f"{s}{self._sup(l)}", f"{s}{self._tex_sup(l)}"
+        return f"{s}{self._sup(l)}_{j}", f"{s}{self._tex_sup(l)}_{{{j}}}"
+
+    def b(self, l, j):
+        return self._var("b", l, j)
+
+    def w(self, l, j, k):
+        n_out, n_in = self.sizes[l], self.sizes[l - 1]
+        sup, tsup = self._sup(l), self._tex_sup(l)
+        if n_out == 1 and n_in == 1:
+            return f"w{sup}", f"w{tsup}"
+        if n_out == 1:
+            return f"w{sup}_{k}", f"w{tsup}_{{{k}}}"
+        return f"w{sup}_{j}{k}", f"w{tsup}_{{{j}{k}}}"
+
+    def y(self, j):
+        if self.sizes[-1] == 1:
+            return "y", "y"
+        return f"y_{j}", f"y_{{{j}}}"
+
+
+def _squared(t):
+    """``t`` squared in mathtext, with parentheses when ``t`` has a superscript."""
+    return f"({t})^{{2}}" if "^" in t else f"{t}^{{2}}"
+
+
+def _activation_derivative(name, a, z):
+    """d a / d z written in the book's way, in terms of a (or z for ReLU)."""
+    if name == "sigmoid":
+        return f"{a}(1-{a})"
+    if name == "relu":
+        return rf"\mathbf{{1}}[{z}>0]"
+    if name == "tanh":
+        return f"1-{_squared(a)}"
+    return "1"  # identity
+
+
+def _loss_derivative(loss, a, y):
+    """d L / d a for one output unit: log loss or the (unhalved) squared error."""
+    if loss == "bce":
+        return rf"\dfrac{{{a}-{y}}}{{{a}(1-{a})}}"
+    return f"2({a}-{y})"
+
+
+def _unit_graph(sizes, activations, loss):
+    names = _UnitNames(sizes)
+    g = _Graph()
+    L = len(sizes) - 1
+    for k in range(1, sizes[0] + 1):
+        g.node(*names.x(k), "input")
+    for l in range(1, L + 1):
+        for j in range(1, sizes[l] + 1):
+            zn, zt = names.z(l, j)
+            an, at = names.a(l, j)
+            for k in range(1, sizes[l - 1] + 1):
+                wn, wt = names.w(l, j, k)
+                g.node(wn, wt, "param")
+                g.aliases[f"w[{l}]_{j}{k}"] = wn
+            bn, bt = names.b(l, j)
+            g.node(bn, bt, "param")
+            g.aliases[f"b[{l}]_{j}"] = bn
+            g.node(zn, zt, "var")
+            g.node(an, at, "var")
+            for k in range(1, sizes[l - 1] + 1):
+                pn, pt = names.a(l - 1, k)
+                wn, wt = names.w(l, j, k)
+                g.edge(pn, zn, _m(wt))  # dz/da_below = w  (dz/dx = w in layer 1)
+                g.edge(wn, zn, _m(pt))  # dz/dw = a of the layer below (x in layer 1)
+            g.edge(bn, zn, "$1$")  # dz/db = 1
+            g.edge(zn, an, _m(_activation_derivative(activations[l - 1], at, zt)))
+    g.node("L", r"\mathcal{L}", "loss")
+    for j in range(1, sizes[L] + 1):
+        yn, yt = names.y(j)
+        g.node(yn, yt, "target")
+    for j in range(1, sizes[L] + 1):
+        an, at = names.a(L, j)
+        g.edge(an, "L", _m(_loss_derivative(loss, at, names.y(j)[1])))
+    for j in range(1, sizes[L] + 1):
+        g.edge(names.y(j)[0], "L", None)
+    # note 004 (chapter 2) numbers one-unit layers by subscripts: w_1, b_1, z_1, a_1
+    if L > 1 and all(n == 1 for n in sizes):
+        for l in range(1, L + 1):
+            for s in "wbza":
+                g.aliases[f"{s}_{l}"] = f"{s}[{l}]"
+    g.aliases["𝓛"] = "L"
+    return g, names
+
+
+def _check_unit_size(sizes):
+    L = len(sizes) - 1
+    problems = []
+    if L > _MAX_LAYERS:
+        problems.append(f"{L} layers (at most {_MAX_LAYERS})")
+    for l, n in enumerate(sizes):
+        if n > _MAX_UNITS:
+            problems.append(f"n_{l} = {n} units (at most {_MAX_UNITS})")
+    for l in range(1, L + 1):
+        feeding = sizes[l - 1] + sizes[l] * (sizes[l - 1] + 1)
+        if feeding > _MAX_SOURCES:
+            problems.append(f"{feeding} scalars feeding layer {l} (at most {_MAX_SOURCES})")
+    if problems:
+        raise ValueError(
+            f"the unit-level graph of sizes {list(sizes)} is too big to draw legibly: "
+            + "; ".join(problems)
+            + '. Draw it with level="layer" (matrices as nodes)'
+        )
+
+
+def _unit_layout(sizes, g, names, width):
+    """Centres in inches.  Columns: sources of layer 1 | z[1] | a[1] + sources of layer 2 | ..."""
+    L = len(sizes) - 1
+    ncol = 2 * L + 2
+    dx = min(2.0, (width - 1.0) / (ncol - 1))
+    pos = {}
+    step = 0.52  # vertical distance between neighbours in a column
+    for l in range(1, L + 1):
+        n_in, n_out = sizes[l - 1], sizes[l]
+        a_below = [names.a(l - 1, k)[0] for k in range(1, n_in + 1)]
+        groups = [[names.w(l, j, k)[0] for k in range(1, n_in + 1)] + [names.b(l, j)[0]]
+                  for j in range(1, n_out + 1)]
+        if n_out == 1:  # x_1, w_1, x_2, w_2, ..., b: each input beside its weight
+            order = [n for k in range(n_in) for n in (a_below[k], groups[0][k])] + [groups[0][-1]]
+        else:
+            top = (n_out + 1) // 2
+            order = [n for grp in groups[:top] for n in grp] + a_below
+            order += [n for grp in groups[top:] for n in grp]
+        ys = (np.arange(len(order))[::-1] - (len(order) - 1) / 2) * step
+        x = (2 * l - 2) * dx
+        for name, yv in zip(order, ys):
+            pos[name] = (x, float(yv))
+        for j in range(1, n_out + 1):  # z_j at the middle of its own parameters and inputs
+            srcs = groups[j - 1] + a_below
+            zy = float(np.mean([pos[s][1] for s in srcs]))
+            pos[names.z(l, j)[0]] = ((2 * l - 1) * dx, zy)
+    outs = [names.a(L, j)[0] for j in range(1, sizes[L] + 1)]
+    ys_t = [names.y(j)[0] for j in range(1, sizes[L] + 1)]
+    zs = [pos[names.z(L, j)[0]][1] for j in range(1, sizes[L] + 1)]
+    for name, zy in zip(outs, zs):
+        pos[name] = (2 * L * dx, zy)
+    low = min(zs) - 0.75
+    for j, name in enumerate(ys_t):
+        pos[name] = (2 * L * dx, low - j * step)
+    pos["L"] = ((2 * L + 1) * dx, float(np.mean(zs)))
+    return pos
+
+
+# ---------------------------------------------------------------- layer level
+_G_PRIME = {
+    "sigmoid": r"\sigma^{\prime}",
+    "relu": r"\mathrm{ReLU}^{\prime}",
+    "tanh": r"\tanh^{\prime}",
+    "identity": r"\mathrm{id}^{\prime}",
+}
+
+
+def _layer_graph(sizes, activations, loss):
+    g = _Graph()
+    L = len(sizes) - 1
+    g.node("A[0]", "A^{[0]}", "input", rf"{sizes[0]}\times m")
+    for l in range(1, L + 1):
+        g.node(f"W[{l}]", f"W^{{[{l}]}}", "param", rf"{sizes[l]}\times {sizes[l - 1]}")
+        g.node(f"b[{l}]", f"b^{{[{l}]}}", "param", rf"{sizes[l]}\times 1")
+        g.node(f"Z[{l}]", f"Z^{{[{l}]}}", "var", rf"{sizes[l]}\times m")
+        g.node(f"A[{l}]", f"A^{{[{l}]}}", "var", rf"{sizes[l]}\times m")
+        g.edge(f"A[{l - 1}]", f"Z[{l}]", _m(rf"W^{{[{l}]\top}}\,\cdot"))  # dA[l-1] = W[l]^T dZ[l]
+        g.edge(f"W[{l}]", f"Z[{l}]", _m(rf"\cdot\,A^{{[{l - 1}]\top}}"))  # (B3)
+        g.edge(f"b[{l}]", f"Z[{l}]", "row sums")  # (B4)
+        g.edge(f"Z[{l}]", f"A[{l}]", _m(rf"\odot\,{_G_PRIME[activations[l - 1]]}(Z^{{[{l}]}})"))
+    g.node("J", "J", "loss", r"1\times 1")
+    g.node("Y", "Y", "target", rf"{sizes[L]}\times m")
+    a = f"A^{{[{L}]}}"
+    if loss == "bce":  # dJ/dA[L], element-wise
+        dA = rf"\dfrac{{1}}{{m}}\,\dfrac{{{a}-Y}}{{{a}(1-{a})}}"
+    else:
+        dA = rf"\dfrac{{2}}{{m}}({a}-Y)"
+    g.edge(f"A[{L}]", "J", _m(dA))
+    g.edge("Y", "J", None)
+    for l in range(0, L + 1):
+        g.aliases[f"A{l}"] = f"A[{l}]"
+        if l:
+            for s in "WbZ":
+                g.aliases[f"{s}{l}"] = f"{s}[{l}]"
+    g.aliases["X"] = "A[0]"
+    return g
+
+
+def _layer_layout(sizes, width):
+    L = len(sizes) - 1
+    ncol = 2 * L + 2
+    dx = min(1.7, (width - 0.9) / (ncol - 1))
+    pos = {"A[0]": (0.0, 0.0)}
+    for l in range(1, L + 1):
+        pos[f"Z[{l}]"] = ((2 * l - 1) * dx, 0.0)
+        pos[f"A[{l}]"] = (2 * l * dx, 0.0)
+        pos[f"W[{l}]"] = ((2 * l - 1) * dx, 1.2)
+        pos[f"b[{l}]"] = ((2 * l - 1) * dx, -1.2)
+    pos["J"] = ((2 * L + 1) * dx, 0.0)
+    pos["Y"] = ((2 * L + 1) * dx, -1.2)
+    return pos
+
+
+# -------------------------------------------------------------- annotations
+def _partial(top, bottom):
+    return rf"\dfrac{{\partial {top}}}{{\partial {bottom}}}"
+
+
+def _strip(label):
+    return label[1:-1] if label and label.startswith("$") else label
+
+
+def _needs_parens(t):
+    """Whether a factor has a + or - outside all brackets (then it needs parentheses)."""
+    depth = 0
+    for ch in t:
+        depth += ch in "([{"
+        depth -= ch in ")]}"
+        if depth == 0 and ch in "+-":
+            return True
+    return False
+
+
+def _unit_formula(g, path):
+    tex = {n: g.nodes[n]["label"] for n in g.nodes}
+    factors = [_partial(tex[path[i]], tex[path[i + 1]]) for i in range(len(path) - 1)]
+    lhs = _partial(tex[path[0]], tex[path[-1]])
+    labels = {(s, d): lab for s, d, lab in g.edges}
+    values = [_strip(labels[(path[i + 1], path[i])]) for i in range(len(path) - 1)]
+    values = [rf"\left({v}\right)" if _needs_parens(v) else v for v in values]
+    return [f"${lhs} = " + r"\,".join(factors) + "$", "$= " + r"\cdot ".join(values) + "$"]
+
+
+def _layer_formula(g, sizes, activations, loss, path):
+    """(B1)-(B4) along the path, from the parameter up to the output layer."""
+    L = len(sizes) - 1
+    target = path[-1]
+    lines = []
+    m = re.fullmatch(r"([WbZA])\[(\d)\]", target)
+    kind, l = m.group(1), int(m.group(2))
+    if kind == "W":
+        lines.append((rf"\mathrm{{d}}W^{{[{l}]}} = \mathrm{{d}}Z^{{[{l}]}}\,A^{{[{l - 1}]\top}}", "B3"))
+    elif kind == "b":
+        lines.append((rf"\mathrm{{d}}b^{{[{l}]}} = \mathrm{{d}}Z^{{[{l}]}}\,\mathbf{{1}}"
+                      r"\quad\mathrm{(row\ sums)}", "B4"))
+    elif kind == "A":
+        lines.append((rf"\mathrm{{d}}A^{{[{l}]}} = W^{{[{l + 1}]\top}}\,\mathrm{{d}}Z^{{[{l + 1}]}}", None))
+        l += 1
+    for k in range(l, L):
+        lines.append((rf"\mathrm{{d}}Z^{{[{k}]}} = (W^{{[{k + 1}]\top}}\,\mathrm{{d}}Z^{{[{k + 1}]}})"
+                      rf"\odot {_G_PRIME[activations[k - 1]]}(Z^{{[{k}]}})", "B2"))
+    a = f"A^{{[{L}]}}"
+    if loss == "bce":
+        lines.append((rf"\mathrm{{d}}Z^{{[{L}]}} = \dfrac{{1}}{{m}}({a}-Y)", "B1"))
+    else:
+        lines.append((rf"\mathrm{{d}}Z^{{[{L}]}} = \dfrac{{2}}{{m}}({a}-Y)"
+                      rf"\odot {_G_PRIME[activations[L - 1]]}(Z^{{[{L}]}})", "B1"))
+    return [f"${t}$" + (f"   ({eq})" if eq else "") for t, eq in lines]
+
+
+# ----------------------------------------------------------------- drawing
+def _text_size(s, pt):
+    """Width and height (inches) of the text ``s`` at ``pt`` points, mathtext included."""
+    if not s:
+        return 0.0, 0.0
+    ext = TextPath((0, 0), s, size=pt, prop=FontProperties(size=pt)).get_extents()
+    return ext.width / 72, ext.height / 72
+
+
+def _overlap(a, b, gap=0.02):
+    return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1])
+
+
+def _seg_box_hit(p, q, box, pad=0.0):
+    """Whether the segment p-q passes through the box (x0, y0, x1, y1)."""
+    ts = np.linspace(0, 1, 41)
+    xs = p[0] + ts * (q[0] - p[0])
+    ys = p[1] + ts * (q[1] - p[1])
+    return bool(np.any((xs > box[0] - pad) & (xs < box[2] + pad) & (ys > box[1] - pad) & (ys < box[3] + pad)))
+
+
+class _Drawer:
+    def __init__(self, graph, pos, level):
+        self.g, self.pos, self.level = graph, pos, level
+        self.boxes = {}  # node -> (x0, y0, x1, y1) in inches
+        self.sizes = {}
+
+    def node_box(self, name):
+        info = self.g.nodes[name]
+        pt = _PARAM_PT if info["kind"] == "param" else _NODE_PT
+        w, h = _text_size(_m(info["label"]), pt)
+        if info["sub"]:
+            ws, hs = _text_size(_m(info["sub"]), _LABEL_PT)
+            w, h = max(w, ws), h + hs + 0.06
+        x, y = self.pos[name]
+        if self.level == "unit" and info["kind"] in ("var", "input", "loss", "target"):
+            r = max(0.2, 0.5 * max(w, h) + 0.07)
+            return (x - r, y - r, x + r, y + r), ("circle", r)
+        padx, pady = (0.06, 0.045) if info["kind"] == "param" else (0.09, 0.07)
+        hw, hh = w / 2 + padx, h / 2 + pady
+        if self.level == "layer":
+            hw, hh = max(hw, 0.3), max(hh, 0.25)
+        return (x - hw, y - hh, x + hw, y + hh), ("box", hw, hh)
+
+    def draw(self, ax, s, highlight_nodes, highlight_edges):
+        """Draw into ``ax`` whose data unit is ``1 / s`` inches... data = inches * s_inv."""
+        artists = {"patches": {}, "arrows": {}, "texts": []}
+        k = 1.0 / s  # data units per inch
+
+        def D(p):
+            return (p[0] * k, p[1] * k)
+
+        for name, info in self.g.nodes.items():
+            box, shape = self.node_box(name)
+            self.boxes[name] = box
+            x, y = self.pos[name]
+            hot = name in highlight_nodes
+            ec = HIGHLIGHT if hot else "0.2"
+            lw = 2.0 if hot else 1.0
+            fill = {"param": _PARAM_FILL, "loss": _LOSS_FILL}.get(info["kind"], "white")
+            ls = "--" if info["kind"] == "target" else "-"
+            if shape[0] == "circle":
+                patch = Circle(D((x, y)), shape[1] * k, facecolor=fill, edgecolor=ec, lw=lw, ls=ls,
+                               zorder=3)
+            else:
+                hw, hh = shape[1], shape[2]
+                rad = 0.06 if info["kind"] == "param" else 0.08
+                patch = FancyBboxPatch(D((x - hw + rad, y - hh + rad)), (2 * hw - 2 * rad) * k,
+                                       (2 * hh - 2 * rad) * k, boxstyle=f"round,pad={rad * k}",
+                                       facecolor=fill, edgecolor=ec, lw=lw, ls=ls, zorder=3)
+            ax.add_patch(patch)
+            artists["patches"][name] = patch
+            pt = _PARAM_PT if info["kind"] == "param" else _NODE_PT
+            if info["sub"]:
+                _, hm = _text_size(_m(info["label"]), pt)
+                _, hs = _text_size(_m(info["sub"]), _LABEL_PT)
+                top = y + (hm + hs + 0.06) / 2
+                artists["texts"].append(ax.text(*D((x, top - hm / 2)), _m(info["label"]), ha="center",
+                                                va="center", fontsize=pt, zorder=4))
+                artists["texts"].append(ax.text(*D((x, top - hm - 0.06 - hs / 2)), _m(info["sub"]),
+                                                ha="center", va="center", fontsize=_LABEL_PT,
+                                                color="0.3", zorder=4))
+            else:
+                artists["texts"].append(ax.text(*D((x, y)), _m(info["label"]), ha="center",
+                                                va="center", fontsize=pt, zorder=4))
+
+        for src, dst, label in self.g.edges:
+            hot = (src, dst) in highlight_edges
+            arrow = FancyArrowPatch(
+                D(self.pos[src]), D(self.pos[dst]), patchA=artists["patches"][src],
+                patchB=artists["patches"][dst], arrowstyle="-|>", mutation_scale=10 if hot else 8,
+                shrinkA=1, shrinkB=1, color=HIGHLIGHT if hot else _EDGE, lw=2.2 if hot else 0.9,
+                ls="--" if label is None else "-", zorder=2 if hot else 1,
+            )
+            ax.add_patch(arrow)
+            artists["arrows"][(src, dst)] = arrow
+
+        placed = list(self.boxes.values())
+        for src, dst, label in sorted(self.g.edges, key=lambda e: (e[0], e[1]) not in highlight_edges):
+            if label is None:
+                continue
+            hot = (src, dst) in highlight_edges
+            x, y = self._place(src, dst, label, placed)
+            artists["texts"].append(ax.text(
+                *D((x, y)), label, ha="center", va="center", fontsize=_LABEL_PT, zorder=5,
+                color=HIGHLIGHT if hot else "0.1", fontweight="bold" if hot else "normal",
+                bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none",
+                      "alpha": 0.92},
+            ))
+        return artists
+
+    def _place(self, src, dst, label, placed):
+        """Greedy: the first point along the edge where the label's box hits nothing placed."""
+        w, h = _text_size(label, _LABEL_PT)
+        w, h = w + 0.08, h + 0.08
+        (x0, y0), (x1, y1) = self.pos[src], self.pos[dst]
+        # the visible part of the edge: between the node boxes
+        bs, bd = self.boxes[src], self.boxes[dst]
+        ts = np.linspace(0, 1, 201)
+        px, py = x0 + ts * (x1 - x0), y0 + ts * (y1 - y0)
+        inside = [((px > b[0]) & (px < b[2]) & (py > b[1]) & (py < b[3])) for b in (bs, bd)]
+        free = ts[~(inside[0] | inside[1])]
+        t_lo, t_hi = (free.min(), free.max()) if free.size else (0.4, 0.6)
+        vertical = abs(x1 - x0) < 1e-9
+        horizontal = abs(y1 - y0) < 1e-9
+        fracs = [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85, 0.45, 0.55]
+        right, left = (w / 2 + 0.06, 0.0), (-(w / 2 + 0.06), 0.0)
+        if self.level == "layer" and horizontal:
+            # above the row of nodes into Z and J, below it into A: clear of the W and b edges
+            top = max(bs[3], bd[3]) + h / 2 + 0.03
+            above, below = (0.0, top - y0), (0.0, -(top - y0))
+            offsets = [below, above] if dst.startswith("A") else [above, below]
+            fracs = [0.5, 0.4, 0.6]
+        elif vertical:
+            offsets = [left, right] if src.startswith("b") else [right, left]
+        elif horizontal:
+            offsets = [(0.0, 0.0), (0.0, h / 2 + 0.05), (0.0, -(h / 2 + 0.05))]
+        else:
+            offsets = [(0.0, 0.0), (0.0, h / 2 + 0.05), (0.0, -(h / 2 + 0.05))]
+        best, best_hits = None, None
+        for dxy in offsets:
+            for f in fracs:
+                t = t_lo + f * (t_hi - t_lo)
+                cx, cy = x0 + t * (x1 - x0) + dxy[0], y0 + t * (y1 - y0) + dxy[1]
+                box = (cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2)
+                hits = sum(_overlap(box, b) for b in placed)
+                if hits == 0:
+                    placed.append(box)
+                    return cx, cy
+                if best_hits is None or hits < best_hits:
+                    best, best_hits = (cx, cy, box), hits
+        placed.append(best[2])
+        return best[0], best[1]
+
+
+# ------------------------------------------------------------------- public
+def _resolve(g, wrt):
+    if wrt is None:
+        return None
+    if not isinstance(wrt, str):
+        raise TypeError(f"wrt must be a node name (str) or None, not {type(wrt).__name__}")
+    name = wrt if wrt in g.nodes else g.aliases.get(wrt)
+    if name is None or g.nodes[name]["kind"] in ("loss", "target"):
+        valid = [n for n, info in g.nodes.items() if info["kind"] not in ("loss", "target")]
+        extra = sorted(a for a, n in g.aliases.items() if n in valid and a not in g.nodes)
+        msg = f"wrt={wrt!r} is not a node of this graph; valid names: {', '.join(valid)}"
+        if extra:
+            msg += f" (also accepted: {', '.join(extra)})"
+        raise ValueError(msg)
+    return name
+
+
+def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=None, ax=None):
+    """Draw the computational graph of a network, local derivatives on the edges.
+
+    The graph is built from the network's definition, never by hand, so every
+    chapter draws its graph the same way.  With ``wrt`` the backward path from
+    the loss (or the cost) to that node is drawn bold in orange, and the
+    annotation under the graph writes the gradient as the product of the
+    labels along it: the chain rule, equations (B1)-(B4) of the notation page.
+
+    Parameters
+    ----------
+    sizes : list of int
+        ``[n_0, n_1, ..., n_L]``.
+    activations : list of str
+        One of ``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"identity"`` per layer.
+    loss : str
+        ``"bce"`` (log loss, needs a sigmoid output) or ``"mse"`` (the book's
+        unhalved squared error).
+    level : str
+        ``"unit"``: one example, every scalar a node: the inputs, each weight
+        and bias (small shaded nodes feeding their ``z``), each ``z`` and
+        ``a``, the loss and its target.  The label of an edge ``u -> v`` is
+        the local derivative dv/du: dz/dw = x (or the ``a`` of the layer
+        below), dz/db = 1, dz/da = w, da/dz = a(1 - a) for the sigmoid,
+        1[z > 0] for ReLU (ReLU'(0) = 0), 1 - a^2 for tanh, 1 for the
+        identity, and dL/da = (a - y) / (a(1 - a)) for the log loss,
+        2(a - y) for the squared error.  Only for small networks (at most 4
+        units in a layer, 10 scalars feeding a layer, 2 layers).
+
+        ``"layer"``: the matrices of the columns convention as nodes with
+        their shapes (``A[0]`` n_0 x m, ``W[l]`` n_l x n_(l-1), ``b[l]`` n_l x 1,
+        ``Z[l]``, ``A[l]``, the target ``Y`` and the cost ``J``).  The label of
+        an edge is what the backward pass does to the gradient arriving from
+        its head: ``⊙ g'(Z[l])`` on ``Z[l] -> A[l]`` (B2), ``W[l]ᵀ ·`` on
+        ``A[l-1] -> Z[l]`` (B2), ``· A[l-1]ᵀ`` on ``W[l] -> Z[l]`` (B3),
+        "row sums" on ``b[l] -> Z[l]`` (B4), and dJ/dA[L] on ``A[L] -> J``
+        (with the next one it makes the output delta, B1).
+    wrt : str or None
+        The node whose gradient to highlight.  Unit level, one layer of one
+        unit (chapter 1): ``"w_1"``, ``"w_2"``, ... (``"w"`` for a single
+        input), ``"b"``, ``"z"``, ``"a"``, ``"x_1"``, ...  Unit level,
+        otherwise: ``"w[l]_jk"``, ``"b[l]_j"``, ``"z[l]_j"``, ``"a[l]_j"``,
+        where the unit index j is left out when layer l has one unit and k
+        too when that unit has one input (``"w[2]_1"``, ``"b[2]"``,
+        ``"w[1]"``); the full form ``"w[l]_jk"`` and ``"b[l]_j"`` is always
+        accepted, and for networks of one-unit layers note 004's
+        ``"w_1"``, ``"b_2"``, ``"z_1"``, ``"a_2"`` too.  Layer level:
+        ``"W[l]"``, ``"b[l]"``, ``"Z[l]"``, ``"A[l]"`` (or ``"W2"`` and so on).
+        A name that is not in the graph raises a ``ValueError`` listing the
+        valid ones.
+    ax : matplotlib Axes or None
+        Where to draw; ``None`` makes a figure about 8 inches wide.
+
+    Returns
+    -------
+    GraphDrawing
+        With ``.nodes``, ``.edges``, ``.path`` and ``.chain`` (the factors of
+        the chain rule along the path, from the loss to ``wrt``).
+
+    Examples
+    --------
+    Chapter 1's neuron and the gradient with respect to w_1::
+
+        d = computational_graph([2, 1], ["sigmoid"], "bce", wrt="w_1")
+        d.path   # ['L', 'a', 'z', 'w_1']
+        d.chain  # ['$\\dfrac{a-y}{a(1-a)}$', '$a(1-a)$', '$x_{1}$']
+    """
+    sizes = check_sizes(sizes)
+    L = len(sizes) - 1
+    activations = check_activation_names(activations, L)
+    loss = check_loss(loss, activations[-1])
+    if level not in ("unit", "layer"):
+        raise ValueError(f'level must be "unit" or "layer", got {level!r}')
+    if level == "unit":
+        _check_unit_size(sizes)
+        g, names = _unit_graph(sizes, activations, loss)
+        pos = _unit_layout(sizes, g, names, _WIDTH)
+        top = "L"
+    else:
+        g = _layer_graph(sizes, activations, loss)
+        pos = _layer_layout(sizes, _WIDTH)
+        top = "J"
+    target = _resolve(g, wrt)
+    if ax is not None:
+        from .plotting import _axes
+
+        ax = _axes(ax)
+
+    out = GraphDrawing(None, level)
+    out.aliases = dict(g.aliases)
+    hot_nodes, hot_edges = set(), set()
+    lines = []
+    if target is not None:
+        out.wrt = target
+        out.paths = g.paths_to(target, top)
+        labels = {(s, d): lab for s, d, lab in g.edges}
+        out.chains = [[labels[(p[i + 1], p[i])] for i in range(len(p) - 1)] for p in out.paths]
+        if len(out.paths) == 1:
+            out.path, out.chain = list(out.paths[0]), list(out.chains[0])
+        else:
+            depth = {}
+            for p in out.paths:
+                for i, n in enumerate(p):
+                    depth[n] = min(depth.get(n, i), i)
+            out.path = sorted(depth, key=lambda n: (depth[n], list(g.nodes).index(n)))
+        for p in out.paths:
+            hot_nodes.update(p)
+            hot_edges.update((p[i + 1], p[i]) for i in range(len(p) - 1))
+        if level == "unit":
+            if len(out.paths) == 1:
+                lines = _unit_formula(g, out.paths[0])
+            else:
+                tex = g.nodes
+                lines = [f"${_partial(tex[top]['label'], tex[target]['label'])}$ = the sum over the "
+                         f"{len(out.paths)} highlighted paths of the product of the labels along each"]
+        else:
+            lines = _layer_formula(g, sizes, activations, loss, out.paths[0])
+    out.formula = "\n".join(lines)
+
+    drawer = _Drawer(g, pos, level)
+    boxes = {n: drawer.node_box(n)[0] for n in g.nodes}
+    x0 = min(b[0] for b in boxes.values()) - 0.15
+    x1 = max(b[2] for b in boxes.values()) + 0.15
+    y0 = min(b[1] for b in boxes.values()) - 0.15
+    y1 = max(b[3] for b in boxes.values()) + 0.15
+    note_h = sum(_text_size(t, _NOTE_PT)[1] + 0.12 for t in lines) + (0.1 if lines else 0)
+    x1 = max(x1, x0 + max([_text_size(t, _NOTE_PT)[0] + 0.2 for t in lines] + [0]))
+    y_note = y0
+    y0 -= note_h
+    W, H = x1 - x0, y1 - y0
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        fig = plt.figure(figsize=(W, H))
+        ax = fig.add_axes((0, 0, 1, 1))
+        s = 1.0  # inches per data unit
+    else:
+        bb = ax.get_position()
+        fw, fh = ax.figure.get_size_inches()
+        s = min(bb.width * fw / W, bb.height * fh / H)
+    out.ax = ax
+    artists = drawer.draw(ax, s, hot_nodes, hot_edges)
+    k = 1.0 / s
+    ax.set_xlim(x0 * k, x1 * k)
+    ax.set_ylim(y0 * k, y1 * k)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    y = y_note - 0.05
+    for t in lines:
+        h = _text_size(t, _NOTE_PT)[1]
+        artists["texts"].append(ax.text(x0 * k + 0.1 * k, (y - h / 2) * k, t, ha="left", va="center",
+                                        fontsize=_NOTE_PT, color=HIGHLIGHT))
+        y -= h + 0.12
+    out.nodes = {n: (pos[n][0] * k, pos[n][1] * k) for n in g.nodes}
+    out.labels = {n: _m(info["label"]) for n, info in g.nodes.items()}
+    out.kinds = {n: info["kind"] for n, info in g.nodes.items()}
+    out.edges = list(g.edges)
+    out.patches, out.arrows, out.texts = artists["patches"], artists["arrows"], artists["texts"]
+    return out
+
+
+# ------------------------------------------------------------ gradient sizes
+class GradientSizes:
+    """What :func:`plot_gradient_sizes` drew.
+
+    Attributes: ``ax``; ``what`` (``"dZ"``, ``"dW"`` or ``"db"``); ``epochs``,
+    an array of the records' epochs; ``sizes[l]`` for l = 1..L, the Frobenius
+    norm of layer l's ``what`` at each of those epochs; ``lines[l]``, the
+    ``Line2D`` of layer l.
+    """
+
+    def __init__(self, ax, what, epochs, sizes, lines):
+        self.ax, self.what, self.epochs, self.sizes, self.lines = ax, what, epochs, sizes, lines
+
+    def __repr__(self):
+        return f"GradientSizes(what={self.what!r}, layers={len(self.sizes)}, records={len(self.epochs)})"
+
+    def ratios(self):
+        """``sizes[l] / sizes[L]`` for each layer: how much smaller than the output layer's."""
+        L = max(self.sizes)
+        return {l: self.sizes[l] / self.sizes[L] for l in self.sizes}
+
+
+_WHAT_TEX = {"dZ": r"\mathrm{d}Z^{[l]}", "dW": r"\mathrm{d}W^{[l]}", "db": r"\mathrm{d}b^{[l]}"}
+
+
+def plot_gradient_sizes(records, *, ax=None, what="dZ", log=True, labels=None):
+    """The size of each layer's gradient during training, one line per layer.
+
+    The size is the Frobenius norm, e.g. ``np.linalg.norm(trace[l].dZ)`` for
+    dZ[l] of (B1)-(B2), or of dW[l] (B3) or db[l] (B4).  With sigmoid layers
+    each step down through (B2) multiplies by sigma'(z) <= 1/4, so the lines
+    of the lower layers sit lower: the figure chapters 4 and 5 use to show it.
+
+    Parameters
+    ----------
+    records : list of ``(epoch, trace)``
+        ``trace = net.trace(X, y)`` taken at that epoch: ``trace[l].dZ``,
+        ``.dW``, ``.db`` for l = 1..L and ``len(trace) == L``.
+    ax : matplotlib Axes or None
+    what : str
+        ``"dZ"`` (default), ``"dW"`` or ``"db"``.
+    log : bool
+        Logarithmic y axis.
+    labels : list of str or None
+        One legend label per layer; default ``"layer l"``.
+
+    Returns
+    -------
+    GradientSizes
+        ``.epochs`` and ``.sizes[l]`` (l = 1..L), the numbers drawn.
+    """
+    if what not in _WHAT_TEX:
+        raise ValueError(f'what must be "dZ", "dW" or "db", got {what!r}')
+    if isinstance(records, (str, bytes)) or not hasattr(records, "__len__") or len(records) == 0:
+        raise ValueError("records must be a non-empty list of (epoch, trace) pairs")
+    epochs, per_record = [], []
+    n_layers = None
+    for i, rec in enumerate(records):
+        try:
+            epoch, trace = rec
+        except (TypeError, ValueError):
+            raise ValueError(f"records[{i}] must be a pair (epoch, trace), got {rec!r}") from None
+        L = len(trace)
+        if n_layers is None:
+            n_layers = L
+        elif L != n_layers:
+            raise ValueError(f"records[{i}] has {L} layers, the first record has {n_layers}")
+        norms = []
+        for l in range(1, L + 1):
+            arr = np.asarray(getattr(trace[l], what), dtype=float)
+            norms.append(float(np.linalg.norm(arr)))
+        epochs.append(epoch)
+        per_record.append(norms)
+    if labels is None:
+        labels = [f"layer {l}" for l in range(1, n_layers + 1)]
+    elif isinstance(labels, str) or len(labels) != n_layers:
+        raise ValueError(f"labels must be a list with one label per layer ({n_layers})")
+    epochs = np.asarray(epochs, dtype=float)
+    values = np.asarray(per_record, dtype=float)
+    if log and not np.all(values > 0):
+        raise ValueError(f"a log scale needs sizes > 0; some {what} is all zeros: use log=False")
+    from .plotting import _axes
+
+    ax = _axes(ax)
+    sizes, lines = {}, {}
+    for l in range(1, n_layers + 1):
+        sizes[l] = values[:, l - 1]
+        (lines[l],) = ax.plot(epochs, sizes[l], color=f"C{(l - 1) % 10}", lw=1.5,
+                              marker="o" if len(epochs) < 12 else None, ms=3, label=str(labels[l - 1]))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(rf"$\|{_WHAT_TEX[what]}\|$")
+    ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+    if log:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10))
+    ax.legend(frameon=False)
+    return GradientSizes(ax, what, epochs, sizes, lines)
