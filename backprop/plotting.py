@@ -6,7 +6,8 @@ creates a new figure with pyplot).  The views returned by
 artists and have an ``update(net)`` method that changes the artists' data
 instead of drawing new ones, so a figure can follow training cheaply.
 :class:`TrainingFigure` puts a cost curve and a boundary (or fit) side by side
-on its own small Agg figure and renders it to PNG bytes; the widgets use it.
+on its own Agg figure and renders it to PNG bytes; it lives with the widgets that use
+it (:mod:`backprop.widgets`) and is importable from here too.
 
 Colours are fixed (no random choices): class 0 is red, class 1 blue, and the
 predicted probability yhat is drawn on the same diverging scale, so the 0.5
@@ -15,18 +16,14 @@ level, the decision boundary, is white with a black contour.
 
 from __future__ import annotations
 
-import io
 import math
 import numbers
-from time import perf_counter
 
 import matplotlib.axes
 import numpy as np
 from contourpy import contour_generator
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, Normalize
-from matplotlib.figure import Figure
 from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
@@ -49,7 +46,6 @@ __all__ = [
     "LossView",
     "NetworkDrawing",
     "computational_graph",
-    "TrainingFigure",
     "draw_network",
     "plot_decision_boundary",
     "plot_gradient_sizes",
@@ -60,7 +56,6 @@ __all__ = [
 CMAP = "RdBu"  # red for class 0 / negative weights, blue for class 1 / positive weights
 _FIELD_NORM = (-0.7, 1.7)  # paler field than the points, still white at yhat = 0.5
 _CLASS_COLORS = ListedColormap(["#c62828", "#1565c0"], name="classes")  # y = 0, y = 1
-_SMALL = 8  # font size (points) in the small widget figures
 
 
 def _axes(ax, figsize=(5, 3.2)):
@@ -293,7 +288,8 @@ class FitView:
     """1-D data (x, y) and the network's curve yhat(x) on a fixed grid of x.
 
     Attributes: ``ax``, ``points`` (the scatter), ``line`` (the fitted curve,
-    a ``Line2D``), ``x`` (the grid, shape (resolution, 1)).
+    a ``Line2D``), ``x`` (the grid, shape (resolution, 1)), ``outside`` (True
+    when the last curve drawn leaves the plot's fixed y range).
     """
 
     def __init__(self, ax, X, y, resolution=200, fontsize=None, point_size=10):
@@ -302,6 +298,7 @@ class FitView:
         self.ax = ax
         x0, x1 = _padded_range(X[:, 0], pad=0.03)
         self.x = np.linspace(x0, x1, check_positive_int(resolution, "resolution")).reshape(-1, 1)
+        self.outside = False
         self.points = ax.scatter(X[:, 0], y, s=point_size, color="0.35", label="data $y$")
         (self.line,) = ax.plot(self.x[:, 0], np.full(len(self.x), np.nan), color="C3",
                                lw=1.8, label=r"fit $\hat{y}$")
@@ -321,7 +318,10 @@ class FitView:
     def update(self, net):
         """Redraw the curve yhat(x) of ``net``."""
         _check_net(net, 1, "a regression fit")
-        self.line.set_ydata(net.forward(self.x)[:, 0])
+        yhat = net.forward(self.x)[:, 0]
+        self.line.set_ydata(yhat)
+        lo, hi = self.ax.get_ylim()
+        self.outside = bool(((yhat < lo) | (yhat > hi) | ~np.isfinite(yhat)).any())
         self.set_visible(True)
         return self
 
@@ -458,140 +458,10 @@ def draw_network(sizes, activations=None, ax=None, weights=None):
     return NetworkDrawing(ax, circles, lines, texts)
 
 
-# --------------------------------------------------- updatable figure
-class TrainingFigure:
-    """A small two-panel figure for following training: cost curve | boundary or fit.
+def __getattr__(name):
+    """``TrainingFigure`` lives next to the widgets that use it (:mod:`backprop.widgets`)."""
+    if name == "TrainingFigure":
+        from .widgets.figure import TrainingFigure
 
-    It owns a matplotlib ``Figure`` on an Agg canvas (no pyplot, so nothing
-    is shown twice in a notebook and nothing leaks).  :meth:`update` changes
-    the artists' data; :meth:`to_png` renders PNG bytes.  Rendering is
-    blitted: axes, ticks and labels are drawn once into a cached background,
-    which is redrawn only when the cost axis' limits change; each frame then
-    draws just the artists that change (curve, field, boundary, points, title).
-
-    Parameters
-    ----------
-    X, y : the training data; X (m, 2) for ``problem="classification"``,
-        X (m, 1) for ``problem="regression"``.
-    problem : {"classification", "regression"}
-    resolution : grid size of the probability field (classification).
-    figsize, dpi : the figure's size in inches and its resolution; pixels =
-        figsize * dpi.
-    log : logarithmic cost axis.
-
-    Notes
-    -----
-    Attributes: ``fig``, ``canvas``, ``loss`` (:class:`LossView`),
-    ``view`` (:class:`BoundaryView` or :class:`FitView`), ``title`` and
-    ``message`` (``Text``); ``draw_seconds`` and ``png_seconds`` of the last
-    :meth:`to_png`, and ``full_draws``, how many times the background was drawn.
-    """
-
-    PROBLEMS = ("classification", "regression")
-
-    def __init__(self, X, y, problem="classification", resolution=60,
-                 figsize=(5.4, 2.5), dpi=90, log=True):
-        if problem not in self.PROBLEMS:
-            raise ValueError(f"problem must be one of {self.PROBLEMS}, got {problem!r}")
-        self.problem = problem
-        self.fig = Figure(figsize=figsize, dpi=dpi)
-        self.canvas = FigureCanvasAgg(self.fig)
-        ax_loss, ax_view = self.fig.subplots(1, 2)
-        # margins in points, so the labels fit at any size and dpi
-        w, h = figsize
-        gap = 20 if problem == "classification" else 40
-        panel = (w * 72 - 44 - 6 - gap) / 2
-        self.fig.subplots_adjust(left=44 / 72 / w, right=1 - 6 / 72 / w, bottom=28 / 72 / h,
-                                 top=1 - 20 / 72 / h, wspace=gap / panel)
-        self.loss = LossView(ax_loss, log=log, fontsize=_SMALL)
-        if problem == "classification":
-            self.view = BoundaryView(ax_view, X, y, resolution=resolution, fontsize=_SMALL,
-                                     point_size=12)
-        else:
-            self.view = FitView(ax_view, X, y, fontsize=_SMALL, point_size=6)
-        # an Axes child, not a suptitle: savefig skips animated Figure-level artists
-        self.title = ax_loss.text(0.5, 0.985, "", transform=self.fig.transFigure, ha="center",
-                                  va="top", fontsize=_SMALL + 1, clip_on=False)
-        self.message = ax_view.text(
-            0.5, 0.5, "", transform=ax_view.transAxes, ha="center", va="center",
-            fontsize=_SMALL + 1, color="#b00000", visible=False, zorder=5,
-            bbox={"boxstyle": "round", "facecolor": "white", "edgecolor": "#b00000"},
-        )
-        self._background, self._background_key = None, None
-        self.full_draws = 0
-        self.draw_seconds = self.png_seconds = float("nan")
-        for a in self._dynamic_artists():
-            a.set_animated(True)
-
-    def __repr__(self):
-        return f"TrainingFigure(problem={self.problem!r})"
-
-    def _dynamic_artists(self):
-        """The artists drawn on every frame, bottom to top."""
-        v, ax = self.view, self.view.ax
-        if isinstance(v, BoundaryView):
-            layers = [v.image, v.points, v.boundary]
-        else:
-            layers = [v.points, v.line, ax.get_legend()]
-        layers += list(ax.spines.values())  # the field would hide the frame
-        layers.append(self.message)
-        layers.sort(key=lambda a: a.get_zorder())  # the order of a full draw
-        return [self.loss.line, self.title, *layers]
-
-    def update(self, net, losses, *, epochs=None, title=None, message=None):
-        """Show ``losses`` (x axis up to ``epochs``) and ``net``'s boundary or fit.
-
-        With ``message`` (e.g. "diverged at epoch 37") the right panel shows
-        that text instead of the network's prediction.  Returns ``self``.
-        """
-        self.loss.update(losses, epochs)
-        if message is None:
-            self.view.update(net)
-            self.message.set_visible(False)
-        else:
-            self.view.set_visible(False)
-            self.message.set_text(message)
-            self.message.set_visible(True)
-        if title is not None:
-            self.title.set_text(title)
-        return self
-
-    def render(self):
-        """Draw the figure on the Agg canvas (blitting when the background is still valid)."""
-        ax = self.loss.ax
-        key = (ax.get_xlim(), ax.get_ylim())
-        if self._background is None or key != self._background_key:
-            self.canvas.draw()  # everything but the animated (dynamic) artists
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-            self._background_key = key
-            self.full_draws += 1
-        else:
-            self.canvas.restore_region(self._background)
-        for a in self._dynamic_artists():
-            if a.get_visible():
-                self.fig.draw_artist(a)
-
-    def to_png(self, compress_level=1, colors=None):
-        """The figure as PNG bytes.
-
-        ``compress_level`` (0-9) trades size for speed (1: fast, for live
-        updates).  ``colors`` (e.g. 64) quantises to a palette: several times
-        smaller files, for frames stored in a page.
-        """
-        from PIL import Image
-
-        t0 = perf_counter()
-        self.render()
-        t1 = perf_counter()
-        w, h = self.canvas.get_width_height()
-        img = Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        img = img.convert("RGB")
-        if colors is not None:
-            img = img.quantize(colors=colors)
-        buf = io.BytesIO()
-        img.save(buf, format="png", compress_level=compress_level)
-        self.draw_seconds, self.png_seconds = t1 - t0, perf_counter() - t1
-        return buf.getvalue()
-
-    def _repr_png_(self):
-        return self.to_png(compress_level=6)
+        return TrainingFigure
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,0 +1,32 @@
+"""Interactive training: a live widget (needs a kernel) and two precomputed ones (static pages).
+
+- :func:`live_trainer` retrains a network whenever a slider moves and redraws
+  a :class:`TrainingFigure` while it trains; on the book's static pages it
+  shows its first picture and where to run it.
+- :func:`static_explorer` trains every point of a (learning rate x hidden
+  units) or (learning rate x epochs) grid in advance and stores one PNG frame
+  per point; sliders ``jslink``-ed to a ``widgets.Stack`` pick the frame in
+  the browser, so it works where no kernel runs.
+- :func:`training_player` stores frames of one run at epoch counts from 0 to
+  the end; a Play button steps through them, also without a kernel.
+
+The figures are rendered to PNG into ``ipywidgets.Image``, so they need
+neither ipympl nor a browser-side plotting library.
+"""
+
+from .explorer import StaticExplorer, static_explorer
+from .figure import TrainingFigure
+from .live import LiveTrainer, binder_url, live_trainer
+from .player import TrainingPlayer, frame_epochs, training_player
+
+__all__ = [
+    "LiveTrainer",
+    "StaticExplorer",
+    "TrainingFigure",
+    "TrainingPlayer",
+    "binder_url",
+    "frame_epochs",
+    "live_trainer",
+    "static_explorer",
+    "training_player",
+]

@@ -1,0 +1,124 @@
+"""A play button that steps through the epochs of one precomputed run (works on static pages)."""
+
+from __future__ import annotations
+
+import functools
+
+import ipywidgets as widgets
+
+from ..validation import check_learning_rate, check_positive_int
+from ._runs import (
+    WIDE,
+    describe,
+    draw_frame,
+    frame_figure,
+    frame_image,
+    hidden_tuple,
+    network,
+    setup,
+    train_snapshots,
+)
+
+__all__ = ["TrainingPlayer", "training_player", "frame_epochs"]
+
+
+def frame_epochs(epochs, frames):
+    """``frames`` distinct epoch counts from 0 to ``epochs``, spaced about geometrically.
+
+    The early epochs, where the picture changes fastest, get most frames:
+    each count is about the same factor above the previous one (at least one
+    more), and the last is ``epochs``.  With ``frames > epochs + 1`` every
+    epoch count is shown.
+    """
+    epochs = check_positive_int(epochs, "epochs")
+    frames = check_positive_int(frames, "frames")
+    if frames < 2:
+        raise ValueError(f"frames must be at least 2 (the start and the end), got {frames}")
+    if frames > epochs + 1:
+        return list(range(epochs + 1))
+    counts = [0]
+    for left in range(frames - 1, 0, -1):  # frames still to place, this one included
+        last = counts[-1]
+        # the same factor from here to the end for the remaining frames, at least +1
+        nxt = round(max(last, 1) * (epochs / max(last, 1)) ** (1 / left))
+        nxt = max(nxt, last + 1)
+        counts.append(min(nxt, epochs - (left - 1)))
+    return counts
+
+
+class TrainingPlayer(widgets.VBox):
+    """The widget of :func:`training_player`: a Play button, a slider and a Stack of frames.
+
+    Attributes
+    ----------
+    play : ipywidgets.Play
+    slider : ipywidgets.SelectionSlider
+        Labelled with the epoch counts; its ``index`` is the frame number.
+    stack : ipywidgets.Stack
+        One ``ipywidgets.Image`` per frame.
+    links : the two ``jslink`` widgets (play value -> slider index -> stack index).
+    epochs_shown : list of int
+        The epoch count of each frame (0 is the untrained network).
+    losses : numpy.ndarray
+        J at the start of each epoch of the run (before its update); the
+        finite part if it diverged.
+    results : list of float
+        J after each shown epoch count (``math.inf`` once it diverged).
+    runs : list of the frames' runs (network, costs, verdict).
+    frame_bytes : total size of the PNG frames.
+    """
+
+    def __init__(self, X, y, *, hidden=(16,), activation="relu", output=None, loss="bce",
+                 lr=0.5, epochs=1000, frames=30, seed=0, problem=None, interval=400):
+        X, y, output, problem = setup(X, y, loss, output, problem)
+        hidden = hidden_tuple(hidden)
+        lr = check_learning_rate(lr)
+        epochs = check_positive_int(epochs, "epochs")
+        self.epochs_shown = frame_epochs(epochs, frames)
+        net = network(X.shape[1], hidden, activation, output, loss, seed)
+        runs = train_snapshots(X, y, net, lr, self.epochs_shown)
+        self.runs = [runs[e] for e in self.epochs_shown]
+        self.losses = self.runs[-1].losses
+        self.results = [r.J for r in self.runs]
+
+        fig = frame_figure(X, y, problem)
+        label = f"lr = {lr:g}, {describe(hidden)}"
+        pngs = [draw_frame(fig, r, label, epochs, with_verdict=r is self.runs[-1]) for r in self.runs]
+        self.frame_bytes = sum(len(p) for p in pngs)
+        self.stack = widgets.Stack([frame_image(p, fig) for p in pngs], selected_index=0)
+        self.slider = widgets.SelectionSlider(
+            options=[(str(e), k) for k, e in enumerate(self.epochs_shown)], value=0,
+            description="epochs", continuous_update=True, style=WIDE,
+        )
+        self.play = widgets.Play(value=0, min=0, max=len(pngs) - 1, step=1,
+                                 interval=int(interval), description="play", repeat=False)
+        self.links = [widgets.jslink((self.play, "value"), (self.slider, "index")),
+                      widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))]
+        super().__init__([widgets.HBox([self.play, self.slider]), self.stack])
+
+    def __repr__(self):
+        return f"TrainingPlayer(frames={len(self.epochs_shown)}, epochs={self.epochs_shown[-1]})"
+
+
+@functools.wraps(TrainingPlayer, assigned=("__module__",), updated=())
+def training_player(X, y, **settings):
+    """A Play button that steps through one precomputed training run (no kernel needed).
+
+    ``training_player(X, y, *, hidden=(16,), activation="relu", output=None,
+    loss="bce", lr=0.5, epochs=1000, frames=30, seed=0, problem=None,
+    interval=400)``: one full-batch run of ``MLP([n_0, *hidden, 1],
+    [activation] * len(hidden) + [output], loss, seed)`` with learning rate
+    ``lr`` for ``epochs`` epochs, exactly as ``fit`` trains it, and a frame
+    (the cost curve up to that epoch beside the decision boundary or fit) at
+    each of ``frames`` epoch counts from 0 to ``epochs``, spaced about
+    geometrically so that the fast early changes get frames too
+    (:func:`frame_epochs`).  The Play button is ``jslink``-ed to a slider
+    over those counts and the slider to a ``Stack`` of the frames, so the
+    browser plays them by itself on a static page.  ``problem`` is as in
+    :func:`live_trainer`; ``interval`` is milliseconds per frame.
+
+    Returns a :class:`TrainingPlayer` with ``.play``, ``.slider``,
+    ``.stack``, ``.epochs_shown``, ``.losses`` and ``.results`` (J after each
+    shown epoch count).
+    """
+    return TrainingPlayer(X, y, **settings)
