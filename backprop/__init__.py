@@ -3,18 +3,22 @@
 >>> import backprop as bp
 >>> net = bp.MLP([2, 16, 16, 1], activations=["relu", "relu", "sigmoid"], loss="bce", seed=0)
 
-``import backprop`` needs only NumPy.  The submodules :mod:`backprop.plotting`
+``net.trace(X, y)`` gives every layer's Z, A, dZ, dW and db, computed by the
+plain loop of :mod:`backprop.reference`; :mod:`backprop.losses` holds the
+losses.  ``import backprop`` needs only NumPy.  The submodules :mod:`backprop.plotting`
 (matplotlib), :mod:`backprop.widgets` (ipywidgets) and :mod:`backprop.symbolic`
 (SymPy) load their libraries when first used, as ``bp.plotting`` and so on.
 """
 
 import importlib
 
-from . import datasets
+from . import datasets, losses, reference
 from .activations import ACTIVATIONS, sigmoid
 from .gradcheck import gradient_check, numerical_gradients, relative_error
 from .network import MLP, History, TrainingDiverged
-from .validation import LOSSES
+from .reference import LayerTrace, Trace
+
+LOSSES = tuple(losses.LOSSES)  # the loss names; the loss objects are bp.losses.LOSSES
 
 __version__ = "0.1.0"
 
@@ -22,6 +26,8 @@ __all__ = [
     "MLP",
     "History",
     "TrainingDiverged",
+    "Trace",
+    "LayerTrace",
     "gradient_check",
     "numerical_gradients",
     "relative_error",
@@ -29,6 +35,8 @@ __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "datasets",
+    "losses",
+    "reference",
     "plotting",
     "symbolic",
     "widgets",

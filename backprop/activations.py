@@ -1,10 +1,11 @@
 """Activation functions g and their derivatives g'.
 
 Each activation is a pair, as in the TensorFlow Playground's ``nn.ts``: the
-function ``A = g(Z)`` and its derivative ``g'(Z)``.  The derivative is written
-in terms of the layer's *output* ``A`` rather than its input ``Z``, which is
-how the notes write it (``sigma'(z) = a (1 - a)``) and which lets the network
-keep only ``A`` for the backward pass:
+function ``A = g(Z)`` (equation F2) and its derivative ``g'(Z)`` (equations
+B1 and B2).  The derivative can be written in terms of the layer's *output*
+``A`` rather than its input ``Z``, which is how the notes write it
+(``sigma'(z) = a (1 - a)``) and which lets the fast loop keep only ``A`` for
+the backward pass:
 
 ==========  ===========================  ============================
 name        g(z)                         g'(z), in terms of a = g(z)
@@ -15,10 +16,11 @@ tanh        tanh z                       1 - a^2
 identity    z                            1
 ==========  ===========================  ============================
 
-Both functions work in place on float64 arrays, because the training loop
-calls them thousands of times: ``forward(Z, out)`` may write A over Z, and
-``prime(A, scratch)`` writes g'(Z) over A, which the backward pass no longer
-needs once it has g'(Z).
+``forward(Z, out)`` may write A over Z.  ``prime(Z)`` returns g'(Z) as a new
+array, computed from Z, as the reference loop (:mod:`backprop.reference`) and
+the equations use it.  ``overwrite_with_prime(A, scratch)`` is the fast loop's
+version: it writes g'(Z) over A = g(Z), which the backward pass no longer needs
+once it has g'(Z), and allocates nothing.
 """
 
 from __future__ import annotations
@@ -82,23 +84,41 @@ def _identity(z, out=None):
     return out
 
 
-# Derivatives: A <- g'(Z) in place, written through A = g(Z); ``scratch`` is
+# g'(Z) from Z, as a new array (the reference loop).
+def _sigmoid_prime(Z):
+    A = sigmoid(Z)
+    return A * (1.0 - A)
+
+
+def _relu_prime(Z):
+    return (np.asarray(Z) > 0).astype(np.float64)  # ReLU'(0) = 0
+
+
+def _tanh_prime(Z):
+    return 1.0 - np.tanh(Z) ** 2
+
+
+def _identity_prime(Z):
+    return np.ones_like(Z, dtype=np.float64)
+
+
+# A <- g'(Z) in place, written through A = g(Z) (the fast loop); ``scratch`` is
 # a free array of A's shape.
-def _sigmoid_prime(A, scratch):
+def _sigmoid_overwrite(A, scratch):
     np.subtract(1.0, A, out=scratch)
     A *= scratch  # a (1 - a)
 
 
-def _relu_prime(A, scratch):
+def _relu_overwrite(A, scratch):
     np.greater(A, 0.0, out=A)  # ReLU'(z) = 1 if z > 0 else 0, and z > 0 <=> a > 0
 
 
-def _tanh_prime(A, scratch):
+def _tanh_overwrite(A, scratch):
     np.multiply(A, A, out=A)
     np.subtract(1.0, A, out=A)  # 1 - a^2
 
 
-def _identity_prime(A, scratch):
+def _identity_overwrite(A, scratch):
     A.fill(1.0)
 
 
@@ -109,30 +129,26 @@ class Activation:
     Attributes
     ----------
     name : str
-    forward : callable ``(Z, out=None) -> A``, A = g(Z); ``out`` may be Z.  The
-        sigmoid's may overflow harmlessly (run it under ``np.errstate(over="ignore")``,
-        or use :func:`sigmoid`).
-    prime : callable ``(A, scratch) -> None``: overwrites A = g(Z) with g'(Z);
-        ``scratch`` is an array of A's shape that it may overwrite.
-    derivative : callable ``A -> g'(Z)``, the derivative as a new array.
+    forward : callable ``(Z, out=None) -> A``, A = g(Z) (equation F2); ``out``
+        may be Z.  The sigmoid's may overflow harmlessly (run it under
+        ``np.errstate(over="ignore")``, or use :func:`sigmoid`).
+    prime : callable ``Z -> g'(Z)``, the derivative as a new array (equation B2).
+    overwrite_with_prime : callable ``(A, scratch) -> None``: overwrites
+        A = g(Z) with g'(Z); ``scratch`` is an array of A's shape that it may
+        overwrite.  The fast loop's version of ``prime``.
     """
 
     name: str
     forward: Callable
     prime: Callable
-
-    def derivative(self, A):
-        """g'(Z) as a new array, from the layer output A = g(Z)."""
-        d = np.array(A, dtype=np.float64)  # a copy: prime overwrites it
-        self.prime(d, np.empty_like(d))
-        return d
+    overwrite_with_prime: Callable
 
 
 ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_prime),
-    "relu": Activation("relu", _relu, _relu_prime),
-    "tanh": Activation("tanh", _tanh, _tanh_prime),
-    "identity": Activation("identity", _identity, _identity_prime),
+    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_prime, _sigmoid_overwrite),
+    "relu": Activation("relu", _relu, _relu_prime, _relu_overwrite),
+    "tanh": Activation("tanh", _tanh, _tanh_prime, _tanh_overwrite),
+    "identity": Activation("identity", _identity, _identity_prime, _identity_overwrite),
 }
 
 

@@ -1,28 +1,41 @@
 """A fully connected network trained by backpropagation, in the book's notation.
 
-Notation (see the book's notation page).  Layers are numbered l = 1, ..., L;
-layer l has n_l units and n_0 is the number of input features.  Inside the
-network the m examples are **columns**, exactly as in the notes 000, 002 and
-004::
+Layers are numbered l = 1, ..., L; layer l has n_l units and n_0 is the number
+of input features.  Inside the network the m examples are **columns**, and the
+code computes the numbered equations of the notation page (``book/notation.md``)::
 
-    A[0] = X^T                                   (n_0, m)
-    Z[l] = W[l] A[l-1] + b[l]                    (n_l, m)   W[l]: (n_l, n_{l-1}), b[l]: (n_l, 1)
-    A[l] = g_l(Z[l])                             (n_l, m)
-    yhat = A[L]^T                                (m, n_L)
+    A[0] = X^T                                      (n_0, m)
+    (F1)  Z[l] = W[l] A[l-1] + b[l]                 (n_l, m)   W[l]: (n_l, n_{l-1}), b[l]: (n_l, 1)
+    (F2)  A[l] = g_l(Z[l])                          (n_l, m)
+    (C)   J = (1/m) sum_i L(yhat_i, y_i)            the cost: the MEAN per-example loss
+    (B1)  dZ[L] = dJ/dZ[L]                          (A[L] - Y) / m   for a sigmoid with log loss
+    (B2)  dZ[l] = (W[l+1]^T dZ[l+1]) * g_l'(Z[l])   (n_l, m)
+    (B3)  dW[l] = dZ[l] A[l-1]^T                    (n_l, n_{l-1})
+    (B4)  db[l] = dZ[l] 1, the row sums of dZ[l]    (n_l, 1)
+    (U)   W[l] <- W[l] - lr dW[l],  b[l] <- b[l] - lr db[l]
 
-    J = (1/m) sum_i L(yhat_i, y_i)              the cost: the MEAN per-example loss
+:mod:`backprop.reference` is the same algorithm in plain NumPy, one line per
+equation; ``MLP.trace`` returns its record of every layer.  The loops here
+compute the same numbers faster, in three ways (measured in
+``benchmarks/README.md``):
 
-and the backward pass is::
+* **Parameters in one block.**  W[l] and b[l] are the columns of one array
+  [W[l] | b[l]], and A[l-1] is kept with a row of ones underneath,
+  ``A_aug[l-1] = [A[l-1]; 1]``.  Then one matrix product computes F1,
+  [W | b] [A; 1] = W A + b, and one computes B3 and B4 together,
+  dZ [A; 1]^T = [dZ A^T | dZ 1] = [dW | db].  All blocks live in one flat
+  vector, so the update U is two NumPy calls for the whole network.
+* **No allocation per epoch.**  Every array is a buffer reused epoch after
+  epoch; Z[l] of a hidden layer is computed where A[l] will be and turned into
+  A[l] in place, and the backward pass writes g'(Z[l]) and then dZ[l] over
+  A[l] once A[l] has served B3.
+* **g' from A.**  g'(Z) is computed from A = g(Z) (sigmoid: a(1 - a)), so Z of
+  a hidden layer need not be kept.
 
-    dZ[L] = dJ/dZ[L]                             (yhat - y)^T / m   for sigmoid + log loss
-    dW[l] = dZ[l] A[l-1]^T                       (n_l, n_{l-1})
-    db[l] = sum over columns of dZ[l]            (n_l, 1)
-    dZ[l-1] = (W[l]^T dZ[l]) * g'_{l-1}(Z[l-1])  (n_{l-1}, m)
-
-At the API boundary examples are rows (``X`` has shape (m, n_0)), as in
-NumPy and scikit-learn; the one transpose happens there.  Python lists are
-0-based, so ``net.weights[0]`` is W[1] of the notes; the code keeps the
-notes' names (``W``, ``b``, ``Z``, ``A``, ``dZ``, ``dW``, ``db``).
+At the API boundary examples are rows (``X`` has shape (m, n_0)), as in NumPy
+and scikit-learn; the one transpose happens there.  Python lists are 0-based,
+so ``net.weights[0]`` is W[1]; inside the loops the lists have a placeholder
+at index 0 and ``W[l]`` is W[l] of the book.
 """
 
 from __future__ import annotations
@@ -33,12 +46,13 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as _act
+from . import losses as _losses
+from . import reference
 from .validation import (
-    as_float_array,
     check_activation_names,
-    check_finite,
     check_learning_rate,
     check_loss,
+    check_params,
     check_positive_int,
     check_sizes,
     check_X,
@@ -102,41 +116,30 @@ class History:
         return len(self.losses)
 
 
-def _softplus(z, out):
-    """softplus(z) = log(1 + e^z) into ``out``; returns its sum.
-
-    log1p(e^z) is exact to an ulp or two until e^z overflows (z > 709.78);
-    then the sum is inf, and the slower np.logaddexp(0, z) computes it.
-    """
-    np.exp(z, out=out)
-    np.log1p(out, out=out)
-    total = out.sum()
-    if total == math.inf:
-        np.logaddexp(0.0, z, out=out)
-        total = out.sum()
-    return total
-
-
 class _Workspace:
-    """Buffers for the forward and backward pass on m examples, reused epoch after epoch.
+    """The buffers of one forward and backward pass on m examples, reused epoch after epoch.
 
-    ``A[l]`` (l = 0, ..., L-1) is the input of layer l+1 with a last row of ones,
-    shape (n_l + 1, m); ``H[l]`` is the same array without that row, A[l] of the
-    notes (``H[0]`` holds X^T).  The ones row lets one matrix product compute
-    Z = W A + b = [W | b] [A; 1].
+    Lists are indexed by the book's layer number l (index 0 unused where
+    layer 0 has nothing):
+
+    * ``A_aug[l]``, l = 0..L-1: [A[l]; 1], A[l] with a row of ones under it,
+      shape (n_l + 1, m), so that [W | b] [A; 1] = W A + b is one product;
+    * ``A[l]``, l = 0..L: A[l] itself, a view of ``A_aug[l]`` without the
+      ones row (``A[0]`` holds X^T); ``A[L]`` has its own buffer;
+    * ``Z[l]``, l = 1..L: where Z[l] is computed.  For a hidden layer that is
+      A[l]'s buffer (F2 then turns Z[l] into A[l] in place, and the backward
+      pass later turns A[l] into g'(Z[l]) and then dZ[l]); Z[L] has its own
+      buffer, which the loss reads;
+    * ``dA[l]``, l = 1..L-1: dA[l] = W[l+1]^T dZ[l+1], one buffer shared by
+      all hidden layers.
     """
 
-    def __init__(self, sizes, m, identity_output):
+    def __init__(self, sizes, m):
+        L = len(sizes) - 1
         self.m = m
-        self.A = [np.ones((n + 1, m)) for n in sizes[:-1]]
-        self.H = [A[:-1] for A in self.A]
-        n_L = sizes[-1]
-        self.Z_L = np.empty((n_L, m))  # Z[L], the output layer's pre-activation
-        self.A_L = self.Z_L if identity_output else np.empty((n_L, m))  # A[L] = yhat^T
-        self.S = np.empty((n_L, m))  # softplus(Z[L]), for the log loss
-        self.sum_S = 0.0
-        self.dZ_L = np.empty((n_L, m))
-        # dA[l] = W[l+1]^T dZ[l+1] for the hidden layers l: one buffer for all
+        self.A_aug = [np.ones((n + 1, m)) for n in sizes[:-1]]
+        self.A = [A_aug[:-1] for A_aug in self.A_aug] + [np.empty((sizes[-1], m))]
+        self.Z = [None] + self.A[1:L] + [np.empty((sizes[-1], m))]
         buffer = np.empty((max(sizes[1:-1], default=0), m))
         self.dA = [None] + [buffer[:n] for n in sizes[1:-1]]
 
@@ -153,13 +156,27 @@ class MLP:
         the L layers.
     loss : {"bce", "mse"}
         ``"bce"``: binary cross-entropy (log loss) per example,
-        ``L = -sum_k [y_k log yhat_k + (1 - y_k) log(1 - yhat_k)]``; needs a
+        ``-sum_k [y_k log yhat_k + (1 - y_k) log(1 - yhat_k)]``; needs a
         sigmoid output layer.  ``"mse"``: squared error per example,
-        ``L = sum_k (y_k - yhat_k)^2`` (not halved, as in note 004).  The cost J
-        is the mean of L over the m examples.
+        ``sum_k (y_k - yhat_k)^2`` (not halved).  The cost J is the mean of the
+        per-example losses over the m examples (equation C).  See
+        :mod:`backprop.losses`.
     seed : int or None
         Seeds NumPy's ``default_rng``, which draws the initial weights and the
         mini-batch order.  The same seed gives bit-identical results.
+
+    Attributes
+    ----------
+    sizes : tuple of int
+    activations : tuple of str
+    loss : str
+    L : int
+        The number of layers.
+    weights, biases : list of np.ndarray
+        ``weights[l - 1]`` is W[l], shape (n_l, n_{l-1}); ``biases[l - 1]`` is
+        b[l], shape (n_l, 1).  Views into the network's parameters: writing
+        into them changes the network.
+    rng : numpy.random.Generator
 
     Initialisation
     --------------
@@ -173,6 +190,7 @@ class MLP:
         self.sizes = check_sizes(sizes)
         self.activations = check_activation_names(activations, len(self.sizes) - 1)
         self.loss = check_loss(loss, self.activations[-1])
+        self.L = len(self.sizes) - 1
         self.rng = np.random.default_rng(seed)
         self._allocate()
         for W, n_in, g in zip(self.weights, self.sizes[:-1], self.activations):
@@ -184,27 +202,30 @@ class MLP:
         """All parameters live in one flat vector ``theta``, layer by layer.
 
         Layer l's part is the block [W[l] | b[l]] of shape (n_l, n_{l-1} + 1):
-        ``weights[l]`` and ``biases[l]`` are views of its columns.  One matrix
-        product then computes a layer, and one gradient-descent step updates
-        every W and b with two NumPy calls.  The gradients live in a flat
-        vector ``grad`` of the same layout.
+        ``weights[l - 1]`` and ``biases[l - 1]`` are views of its columns.  One
+        matrix product then computes a layer (F1), and one gradient-descent
+        step (U) updates every W and b with two NumPy calls.  The gradients live
+        in a flat vector ``grad`` of the same layout.
         """
         pairs = list(zip(self.sizes[:-1], self.sizes[1:]))  # (n_{l-1}, n_l)
         self._theta = np.zeros(sum(n_out * (n_in + 1) for n_in, n_out in pairs))
         self._grad = np.zeros_like(self._theta)
         self._update = np.zeros_like(self._theta)  # lr * grad
-        self._Wb, self._dWb, offset = [], [], 0
+        # Indexed by the book's l = 1..L (index 0 unused):
+        self._Wb, self._dWb, offset = [None], [None], 0  # [W[l] | b[l]] and [dW[l] | db[l]]
         for n_in, n_out in pairs:
             k = n_out * (n_in + 1)
             self._Wb.append(self._theta[offset:offset + k].reshape(n_out, n_in + 1))
             self._dWb.append(self._grad[offset:offset + k].reshape(n_out, n_in + 1))
             offset += k
-        self.weights = [Wb[:, :-1] for Wb in self._Wb]
-        self.biases = [Wb[:, -1:] for Wb in self._Wb]
-        self._dW = [dWb[:, :-1] for dWb in self._dWb]
-        self._db = [dWb[:, -1:] for dWb in self._dWb]
-        self._WT = [W.T for W in self.weights]
-        self._g = [_act.get(name) for name in self.activations]
+        self._WT = [None] + [Wb[:, :-1].T for Wb in self._Wb[1:]]  # W[l]^T, a view
+        self._g = [None] + [_act.get(name) for name in self.activations]  # g[l]
+        self._loss = _losses.get(self.loss)
+        # The public lists are 0-based: weights[l - 1] is W[l].
+        self.weights = [Wb[:, :-1] for Wb in self._Wb[1:]]
+        self.biases = [Wb[:, -1:] for Wb in self._Wb[1:]]
+        self._dW = [dWb[:, :-1] for dWb in self._dWb[1:]]
+        self._db = [dWb[:, -1:] for dWb in self._dWb[1:]]
         self._workspaces = {}
 
     def _workspace_for(self, m):
@@ -216,7 +237,7 @@ class MLP:
         return self._workspaces[m]
 
     def _new_workspace(self, m):
-        return _Workspace(self.sizes, m, self.activations[-1] == "identity")
+        return _Workspace(self.sizes, m)
 
     @classmethod
     def from_params(cls, weights, biases, activations, loss="bce"):
@@ -225,36 +246,11 @@ class MLP:
         ``weights[l]`` must have shape (n_{l+1}, n_l) and ``biases[l]`` shape
         (n_{l+1}, 1) or (n_{l+1},), with consecutive layers agreeing.
         """
-        if len(weights) != len(biases) or len(weights) == 0:
-            raise ValueError(
-                f"from_params needs one weight matrix and one bias vector per layer; "
-                f"got {len(weights)} weights and {len(biases)} biases"
-            )
-        Ws = [as_float_array(W, f"weights[{l}]") for l, W in enumerate(weights)]
-        bs = [as_float_array(b, f"biases[{l}]") for l, b in enumerate(biases)]
-        for l, W in enumerate(Ws):
-            if W.ndim != 2:
-                raise ValueError(
-                    f"weights[{l}] must be 2-D (n_out, n_in), got shape {W.shape}"
-                )
-        sizes = [Ws[0].shape[1]] + [W.shape[0] for W in Ws]
-        for l, W in enumerate(Ws):
-            if W.shape != (sizes[l + 1], sizes[l]):
-                raise ValueError(
-                    f"weights[{l}] has shape {W.shape}, but the previous layer has "
-                    f"{sizes[l]} units, so it must have shape ({W.shape[0]}, {sizes[l]})"
-                )
-            if bs[l].shape not in ((sizes[l + 1], 1), (sizes[l + 1],)):
-                raise ValueError(
-                    f"biases[{l}] has shape {bs[l].shape}, but weights[{l}] has "
-                    f"{sizes[l + 1]} rows, so it must have shape ({sizes[l + 1]}, 1)"
-                )
-            check_finite(W, f"weights[{l}]")
-            check_finite(bs[l], f"biases[{l}]")
+        sizes, Ws, bs = check_params(weights, biases)
         net = cls(sizes, activations, loss, seed=0)
         for W, b, W_new, b_new in zip(net.weights, net.biases, Ws, bs):
             W[...] = W_new
-            b[...] = b_new.reshape(b.shape)
+            b[...] = b_new
         return net
 
     def copy(self):
@@ -275,66 +271,31 @@ class MLP:
         )
 
     # ------------------------------------------------------ forward / backward
-    # The matrix products use np.dot, which is @ for 2-D arrays with less overhead
-    # for small matrices (and with a BLAS call for an outer product, unlike @).
-    # In the loops, self._Wb[l] is [W[l+1] | b[l+1]] of the notes and ws.H[l] is A[l].
+    # The fast loops.  ws is a _Workspace; lists are indexed by the book's l.
+    # np.dot is @ for 2-D arrays, with less overhead for small matrices.
     def _forward(self, ws):
-        """Forward pass on the inputs in ``ws.H[0]`` (A[0] = X^T); returns A[L] (n_L, m)."""
-        for l in range(len(self._Wb) - 1):
-            Z = ws.H[l + 1]  # Z[l+1] is computed where A[l+1] will be
-            np.dot(self._Wb[l], ws.A[l], out=Z)  # Z[l+1] = [W | b] [A[l]; 1] = W A[l] + b
-            self._g[l].forward(Z, out=Z)  # A[l+1] = g(Z[l+1]), in place
-        Z, A = ws.Z_L, ws.A_L
-        np.dot(self._Wb[-1], ws.A[-1], out=Z)
-        if self.loss == "bce":
-            # The sigmoid output as a = e^z / (1 + e^z) = exp(z - softplus(z)), with
-            # softplus(z) = log(1 + e^z), which the log loss needs anyway.
-            ws.sum_S = _softplus(Z, out=ws.S)
-            np.subtract(Z, ws.S, out=A)
-            np.exp(A, out=A)
-        else:
-            self._g[-1].forward(Z, out=A)  # A is Z itself for the identity
-        return A
+        """F1 and F2 for l = 1..L, on the inputs in ``ws.A[0]`` (= X^T); returns A[L]."""
+        for l in range(1, self.L + 1):
+            np.dot(self._Wb[l], ws.A_aug[l - 1], out=ws.Z[l])  # (F1) Z[l] = [W[l] | b[l]] [A[l-1]; 1]
+            self._g[l].forward(ws.Z[l], out=ws.A[l])  # (F2) A[l] = g(Z[l]); in place if hidden
+        return ws.A[self.L]
 
     def _cost_and_output_delta(self, Y, ws):
-        """The cost J and dZ[L] = dJ/dZ[L], for targets Y of shape (n_L, m)."""
-        m, Z, A, dZ = ws.m, ws.Z_L, ws.A_L, ws.dZ_L
-        if self.loss == "bce":
-            # L = -y log(a) - (1-y) log(1-a) with a = sigma(z) equals
-            # softplus(z) - y z (ws.sum_S is the sum of softplus(z)): no log(0).
-            J = (ws.sum_S - np.vdot(Y, Z)) / m
-            if J < 0.01 * ws.sum_S / m:
-                # When the predictions are confident and right, that difference of two
-                # large sums cancels; then sum the per-example losses directly:
-                # softplus(z) - y z = softplus((1 - 2y) z) >= 0 for y in {0, 1}.
-                np.multiply(1.0 - 2.0 * Y, Z, out=ws.S)
-                J = _softplus(ws.S, out=ws.S) / m
-            # dJ/dZ[L] = (a - y) / m: the sigmoid's a(1-a) cancels (notes 000-003).
-            np.subtract(A, Y, out=dZ)
-            dZ *= 1.0 / m
-        else:
-            # L = sum_k (y_k - a_k)^2,  dJ/dA[L] = 2 (a - y) / m
-            np.subtract(A, Y, out=dZ)
-            J = np.vdot(dZ, dZ) / m
-            dZ *= 2.0 / m
-            if self.activations[-1] != "identity":
-                self._g[-1].prime(A, ws.S)  # A[L] <- g'(Z[L]) (ws.S: scratch)
-                dZ *= A  # dZ[L] = dA[L] * g'(Z[L])
+        """The cost J (C) and dZ[L] (B1), for targets Y of shape (n_L, m)."""
+        L = self.L
+        J = self._loss.cost(ws.Z[L], ws.A[L], Y)  # (C)
+        dZ = self._loss.delta(ws.Z[L], ws.A[L], Y, self._g[L])  # (B1) e.g. (A[L] - Y) / m
         return J, dZ
 
     def _backward(self, dZ, ws):
-        """Backward pass from dZ[L]; fills the flat gradient ``self._grad``."""
-        for l in range(len(self._Wb) - 1, -1, -1):
-            # [dW | db] = dZ[l+1] [A[l]; 1]^T: dW = dZ A^T, and db = dZ 1 sums dZ's columns.
-            np.dot(dZ, ws.A[l].T, out=self._dWb[l])
-            if l > 0:
-                # g'(Z[l]), written over A[l], whose last use (dW above) is done;
-                # the buffer for dA[l] serves as scratch until the product fills it.
-                G, dA = ws.H[l], ws.dA[l]
-                self._g[l - 1].prime(G, dA)
-                np.dot(self._WT[l], dZ, out=dA)  # dA[l] = W[l+1]^T dZ[l+1]
-                G *= dA  # dZ[l] = dA[l] * g'(Z[l])
-                dZ = G
+        """B3, B4 and B2 from dZ[L] down to layer 1; fills the flat gradient ``self._grad``."""
+        for l in range(self.L, 0, -1):
+            np.dot(dZ, ws.A_aug[l - 1].T, out=self._dWb[l])  # (B3, B4) [dW[l] | db[l]] = dZ[l] [A[l-1]; 1]^T
+            if l > 1:
+                G = ws.A[l - 1]  # A[l-1], whose last use (dW[l] above) is done
+                self._g[l - 1].overwrite_with_prime(G, ws.dA[l - 1])  # G = g'(Z[l-1])
+                dA = np.dot(self._WT[l], dZ, out=ws.dA[l - 1])  # dA[l-1] = W[l]^T dZ[l]
+                dZ = np.multiply(dA, G, out=G)  # (B2) dZ[l-1] = dA[l-1] * g'(Z[l-1])
 
     def _loss_and_gradients(self, ws, Y):
         """J and the flat gradient, for the inputs in ``ws`` and targets Y (n_L, m)."""
@@ -353,7 +314,7 @@ class MLP:
         """A workspace for X's m examples, holding X^T as its inputs."""
         m = X.shape[0]
         ws = self._workspace_for(m) if cached else self._new_workspace(m)
-        np.copyto(ws.H[0], X.T)  # examples as columns, as in the notes
+        np.copyto(ws.A[0], X.T)  # A[0] = X^T: examples as columns
         return ws
 
     # ------------------------------------------------------------------ API
@@ -361,17 +322,17 @@ class MLP:
         """The network's output yhat = A[L]^T, shape (m, n_L), for X of shape (m, n_0)."""
         ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
         with np.errstate(**_QUIET):
-            return self._forward(ws).T.copy()
+            return self._forward(ws).T.copy()  # yhat = A[L]^T
 
     def logits(self, X):
         """The output layer's pre-activation Z[L]^T, shape (m, n_L)."""
         ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
         with np.errstate(**_QUIET):
             self._forward(ws)
-        return ws.Z_L.T.copy()
+        return ws.Z[self.L].T.copy()
 
     def cost(self, X, y):
-        """The cost J = (1/m) sum_i L(yhat_i, y_i), a float."""
+        """The cost J = (1/m) sum_i L(yhat_i, y_i) (equation C), a float."""
         X, Y = self._checked(X, y)
         with np.errstate(**_QUIET):
             return self._full_cost(self._workspace_with(X), Y)
@@ -379,15 +340,29 @@ class MLP:
     def gradients(self, X, y):
         """The gradient of J: ``(dWs, dbs)``, lists shaped like ``weights`` and ``biases``.
 
-        ``dWs[l] = dJ/dW[l+1]`` and ``dbs[l] = dJ/db[l+1]`` (0-based lists).
+        ``dWs[l - 1]`` is dW[l] = dJ/dW[l] and ``dbs[l - 1]`` is db[l]
+        (0-based lists), computed by backpropagation: equations B1 to B4.
         """
         X, Y = self._checked(X, y)
         with np.errstate(**_QUIET):
             self._loss_and_gradients(self._workspace_with(X), Y)
         return [dW.copy() for dW in self._dW], [db.copy() for db in self._db]
 
+    def trace(self, X, y):
+        """Every layer's Z, A, dZ, dW and db for inputs X (m, n_0) and targets y.
+
+        Returns a :class:`~backprop.reference.Trace`: ``trace.J`` is the cost,
+        ``trace[l]`` for l = 1, ..., L has ``.Z``, ``.A``, ``.dZ`` (n_l, m),
+        ``.dW`` (n_l, n_{l-1}) and ``.db`` (n_l, 1), examples as columns
+        (equations F1, F2, C, B1 to B4).  Computed by the plain reference loop
+        :func:`backprop.reference.forward_backward`, from the network's current
+        parameters; the network is not changed.
+        """
+        return reference.forward_backward(self.weights, self.biases, self.activations,
+                                          self.loss, X, y)
+
     def step(self, X, y, lr):
-        """One gradient-descent update ``W <- W - lr dW``, ``b <- b - lr db``.
+        """One gradient-descent update (equation U), ``W <- W - lr dW``, ``b <- b - lr db``.
 
         Returns J before the update.  If J or the gradient is not finite the
         parameters are left unchanged and :class:`TrainingDiverged` is raised.
@@ -406,7 +381,7 @@ class MLP:
         np.subtract(self._theta, self._update, out=self._theta)
 
     def fit(self, X, y, lr=0.5, epochs=1000, batch_size=None, callback=None):
-        """Train by gradient descent; returns a :class:`History`.
+        """Train by gradient descent (equation U); returns a :class:`History`.
 
         Full-batch by default, as in the notes: each epoch makes one update
         with the gradient of J over all m examples.  With ``batch_size`` each
@@ -414,7 +389,8 @@ class MLP:
         makes one update per mini-batch.
 
         ``callback(epoch, net, loss)``, if given, is called after each epoch
-        with the cost J recorded for it; returning ``False`` stops training.
+        with the cost J recorded for it (over all m examples, before the
+        epoch's first update); returning ``False`` stops training.
 
         Raises :class:`TrainingDiverged` if J becomes infinite or NaN; the
         network then keeps the parameters of the last finite epoch.
@@ -423,44 +399,39 @@ class MLP:
         epochs = check_positive_int(epochs, "epochs")
         X, Y = self._checked(X, y)
         m = X.shape[0]
-        if batch_size is not None:
-            batch_size = min(check_positive_int(batch_size, "batch_size"), m)
+        batch_size = m if batch_size is None else min(check_positive_int(batch_size, "batch_size"), m)
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable, got {callback!r}")
 
         # Buffers of fit's own, so that a callback may use the network freely.
         ws = self._workspace_with(X, cached=False)
-        batches = {}  # mini-batch size -> workspace
+        batch_workspaces = {m: ws}  # batch size -> workspace; the full batch is ws itself
         losses = np.empty(epochs)
         history = History(losses[:0], lr)
         last_good = self._theta.copy()
         done = epochs
         with np.errstate(invalid="ignore", **_QUIET):
             for epoch in range(epochs):
-                if batch_size is None or batch_size == m:
-                    J = self._loss_and_gradients(ws, Y)
-                    ok = math.isfinite(J)
-                    if ok:
+                # Full batch is one batch of all m examples, in their order.
+                order = None if batch_size == m else self.rng.permutation(m)
+                for start in range(0, m, batch_size):
+                    if order is None:
+                        batch, Y_batch = ws, Y
+                    else:
+                        idx = order[start:start + batch_size]
+                        if len(idx) not in batch_workspaces:
+                            batch_workspaces[len(idx)] = self._new_workspace(len(idx))
+                        batch, Y_batch = batch_workspaces[len(idx)], Y[:, idx]
+                        np.take(ws.A[0], idx, axis=1, out=batch.A[0])
+                    J_batch = self._loss_and_gradients(batch, Y_batch)
+                    if start == 0:  # the epoch's J, over all m examples, before its first update
+                        J = J_batch if order is None else self._full_cost(ws, Y)
+                        if not math.isfinite(J):
+                            np.copyto(self._theta, last_good)
+                            history.losses = losses[:epoch].copy()
+                            raise TrainingDiverged(epoch, lr, history)
                         np.copyto(last_good, self._theta)
-                        self._apply_update(lr)
-                else:
-                    J = self._full_cost(ws, Y)
-                    ok = math.isfinite(J)
-                    if ok:
-                        np.copyto(last_good, self._theta)
-                        order = self.rng.permutation(m)
-                        for start in range(0, m, batch_size):
-                            idx = order[start:start + batch_size]
-                            if len(idx) not in batches:
-                                batches[len(idx)] = self._new_workspace(len(idx))
-                            wb = batches[len(idx)]
-                            np.take(ws.A[0], idx, axis=1, out=wb.A[0])
-                            self._loss_and_gradients(wb, Y[:, idx])
-                            self._apply_update(lr)
-                if not ok:
-                    np.copyto(self._theta, last_good)
-                    history.losses = losses[:epoch].copy()
-                    raise TrainingDiverged(epoch, lr, history)
+                    self._apply_update(lr)
                 losses[epoch] = J
                 if callback is not None and callback(epoch, self, float(J)) is False:
                     history.stopped_early = True
@@ -474,13 +445,12 @@ class MLP:
         return float(self._cost_and_output_delta(Y, ws)[0])
 
     def predict(self, X):
-        """Class labels 0/1 (yhat >= 0.5) for ``"bce"``; the outputs yhat for ``"mse"``.
+        """What the loss predicts: class labels 0/1 (yhat >= 0.5) for ``"bce"``; yhat for ``"mse"``.
 
         Returns shape (m,) when n_L = 1, else (m, n_L).
         """
-        if self.loss == "bce":
-            out = (self.logits(X) >= 0).astype(int)  # sigma(z) >= 0.5  <=>  z >= 0
-        else:
-            out = self.forward(X)
+        ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
+        with np.errstate(**_QUIET):
+            self._forward(ws)
+        out = self._loss.predict(ws.Z[self.L], ws.A[self.L]).T.copy()
         return out[:, 0] if out.shape[1] == 1 else out
-

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-LOSSES = ("bce", "mse")
+from .losses import get as get_loss
 
 
 def check_sizes(sizes):
@@ -51,19 +51,10 @@ def check_activation_names(activations, n_layers):
 
 
 def check_loss(loss, output_activation):
-    """``'bce'`` (which needs a sigmoid output) or ``'mse'``."""
-    if not isinstance(loss, str):
-        raise TypeError(
-            f"loss must be given by name, a str, not {type(loss).__name__} ({loss!r}); "
-            f"valid losses: {', '.join(LOSSES)}"
-        )
-    if loss not in LOSSES:
-        raise ValueError(f"unknown loss {loss!r}; valid losses: {', '.join(LOSSES)}")
-    if loss == "bce" and output_activation != "sigmoid":
-        raise ValueError(
-            "loss='bce' (log loss) needs probabilities, so the output layer's "
-            f"activation must be 'sigmoid', not {output_activation!r}"
-        )
+    """A known loss name whose output activation fits (``'bce'`` needs a sigmoid)."""
+    from .losses import get
+
+    get(loss).check_output(output_activation)
     return loss
 
 
@@ -111,7 +102,7 @@ def check_X(X, n_0):
 
 
 def check_y(y, m, n_L, loss):
-    """Targets of shape (m,) or (m, n_L); labels in {0, 1} for log loss.
+    """Targets of shape (m,) or (m, n_L), checked by the loss (labels in {0, 1} for log loss).
 
     Returns y with shape (m, n_L).
     """
@@ -125,12 +116,7 @@ def check_y(y, m, n_L, loss):
             f"layer has n_L = {n_L} units; y must have shape {expected}"
         )
     check_finite(y, "y")
-    if loss == "bce" and not np.isin(y, (0.0, 1.0)).all():
-        bad = y[~np.isin(y, (0.0, 1.0))]
-        raise ValueError(
-            "loss='bce' needs labels y in {0, 1}; found "
-            f"{bad.size} other value(s), e.g. {bad[0]!r}"
-        )
+    get_loss(loss).check_targets(y)
     return y
 
 
@@ -151,3 +137,36 @@ def check_positive_int(value, name):
     if value < 1:
         raise ValueError(f"{name} must be at least 1, got {value}")
     return int(value)
+
+
+def check_params(weights, biases):
+    """One weight matrix W[l] (n_l, n_{l-1}) and one bias b[l] ((n_l, 1) or (n_l,)) per layer.
+
+    Returns ``(sizes, Ws, bs)``: the layer sizes [n_0, ..., n_L] and the
+    parameters as float64 arrays, biases as columns (n_l, 1).
+    """
+    if len(weights) != len(biases) or len(weights) == 0:
+        raise ValueError(
+            f"the parameters need one weight matrix and one bias vector per layer; "
+            f"got {len(weights)} weights and {len(biases)} biases"
+        )
+    Ws = [as_float_array(W, f"weights[{l}]") for l, W in enumerate(weights)]
+    bs = [as_float_array(b, f"biases[{l}]") for l, b in enumerate(biases)]
+    for l, W in enumerate(Ws):
+        if W.ndim != 2:
+            raise ValueError(f"weights[{l}] must be 2-D (n_out, n_in), got shape {W.shape}")
+    sizes = [Ws[0].shape[1]] + [W.shape[0] for W in Ws]
+    for l, W in enumerate(Ws):
+        if W.shape != (sizes[l + 1], sizes[l]):
+            raise ValueError(
+                f"weights[{l}] has shape {W.shape}, but the previous layer has "
+                f"{sizes[l]} units, so it must have shape ({W.shape[0]}, {sizes[l]})"
+            )
+        if bs[l].shape not in ((sizes[l + 1], 1), (sizes[l + 1],)):
+            raise ValueError(
+                f"biases[{l}] has shape {bs[l].shape}, but weights[{l}] has "
+                f"{sizes[l + 1]} rows, so it must have shape ({sizes[l + 1]}, 1)"
+            )
+        check_finite(W, f"weights[{l}]")
+        check_finite(bs[l], f"biases[{l}]")
+    return check_sizes(sizes), Ws, [b.reshape(-1, 1) for b in bs]

@@ -1,0 +1,154 @@
+"""The losses: one object per loss, as the activations are one object per activation.
+
+Each loss knows everything about the output layer that depends on it:
+
+============  =========================================  =====================================  ==========
+name          per-example loss 𝓛 (summed over units k)   dZ[L] = dJ/dZ[L]  (equation B1)         output
+============  =========================================  =====================================  ==========
+``"bce"``     -y log a - (1 - y) log(1 - a)               (A - Y) / m                            sigmoid
+``"mse"``     (y - a)^2  (not halved)                     2 (A - Y) / m * g'(Z)                  any
+============  =========================================  =====================================  ==========
+
+with a = g(z) the output layer's activation and J = (1/m) sum_i 𝓛_i the cost
+(equation C).  Both the fast loop of :class:`~backprop.MLP` and the plain
+reference loop (:mod:`backprop.reference`) call these methods, so a loss is
+defined in exactly one place.  Adding a loss means adding one object here and
+its SymPy twin to ``backprop.symbolic.LOSSES`` (under the same name); the tests
+hold each to the other.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+__all__ = ["Loss", "LogLoss", "SquaredError", "LOSSES", "get"]
+
+
+def _softplus_sum(t):
+    """sum of softplus(t) = log(1 + e^t), without overflow.
+
+    log1p(e^t) is exact to an ulp or two until e^t overflows (t > 709.78);
+    only then is the slower np.logaddexp(0, t) needed.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        total = np.log1p(np.exp(t)).sum()
+    if total == math.inf:
+        total = np.logaddexp(0.0, t).sum()
+    return float(total)
+
+
+class Loss:
+    """A per-example loss 𝓛 and what the output layer needs of it.
+
+    Attributes
+    ----------
+    name : str
+        The name used by ``MLP(..., loss=name)``.
+    output : str or None
+        The output activation the loss requires (``None``: any).
+    default_output : str
+        The output activation a widget or playground picks for this loss.
+    task : str
+        ``"classification"`` or ``"regression"``.
+    """
+
+    name = ""
+    description = ""
+    output = None
+    default_output = "identity"
+    task = "regression"
+
+    def check_output(self, activation):
+        """Raise ``ValueError`` unless the output activation suits this loss."""
+        if self.output is not None and activation != self.output:
+            raise ValueError(
+                f"loss={self.name!r}: {self.description} the output layer's activation "
+                f"must be {self.output!r}, not {activation!r}"
+            )
+
+    def check_targets(self, Y):
+        """Raise ``ValueError`` for targets this loss cannot take (they are finite already)."""
+
+    def cost(self, Z, A, Y):
+        """The cost J = (1/m) sum_i 𝓛_i (equation C), from Z[L], A[L] and Y, each (n_L, m)."""
+        raise NotImplementedError
+
+    def delta(self, Z, A, Y, g):
+        """dZ[L] = dJ/dZ[L] (equation B1), shape (n_L, m); ``g`` is the output activation."""
+        raise NotImplementedError
+
+    def predict(self, Z, A):
+        """What ``MLP.predict`` returns, from Z[L] and A[L] (each (n_L, m))."""
+        return A
+
+    def __repr__(self):
+        return f"<loss {self.name!r}>"
+
+
+class LogLoss(Loss):
+    """Binary cross-entropy, 𝓛 = -sum_k [y_k log a_k + (1 - y_k) log(1 - a_k)], with a = sigma(z).
+
+    The cost is computed from the logits z, never from log(a): for y in {0, 1},
+    -y log sigma(z) - (1 - y) log(1 - sigma(z)) = softplus((1 - 2y) z), which is
+    never negative, has no log(0) and no cancellation.  The output delta is
+    a - y per example: the sigmoid's a(1 - a) cancels against dL/da.
+    """
+
+    name = "bce"
+    description = "the log loss needs probabilities, so"
+    output = "sigmoid"
+    default_output = "sigmoid"
+    task = "classification"
+
+    def check_targets(self, Y):
+        bad = Y[(Y != 0.0) & (Y != 1.0)]
+        if bad.size:
+            raise ValueError(
+                "loss='bce' needs labels y in {0, 1}; found "
+                f"{bad.size} other value(s), e.g. {bad[0]!r}"
+            )
+
+    def cost(self, Z, A, Y):
+        m = Z.shape[1]
+        return _softplus_sum((1.0 - 2.0 * Y) * Z) / m
+
+    def delta(self, Z, A, Y, g):
+        m = Z.shape[1]
+        return (A - Y) / m  # (B1): dL/da * da/dz = (a - y)/(a(1 - a)) * a(1 - a)
+
+    def predict(self, Z, A):
+        return (Z >= 0).astype(int)  # sigma(z) >= 1/2  <=>  z >= 0
+
+
+class SquaredError(Loss):
+    """Squared error, 𝓛 = sum_k (y_k - a_k)^2, not halved (as in note 004)."""
+
+    name = "mse"
+    description = "the squared error"
+
+    def cost(self, Z, A, Y):
+        m = Z.shape[1]
+        D = A - Y
+        return float(np.vdot(D, D)) / m
+
+    def delta(self, Z, A, Y, g):
+        m = Z.shape[1]
+        return 2.0 * (A - Y) / m * g.prime(Z)  # (B1): dL/da = 2 (a - y), times g'(z)
+
+
+LOSSES = {loss.name: loss for loss in (LogLoss(), SquaredError())}
+
+
+def get(name) -> Loss:
+    """The loss called ``name``; a clear error for anything else."""
+    if not isinstance(name, str):
+        raise TypeError(
+            f"loss must be given by name, a str, not {type(name).__name__} ({name!r}); "
+            f"valid losses: {', '.join(LOSSES)}"
+        )
+    try:
+        return LOSSES[name]
+    except KeyError:
+        raise ValueError(f"unknown loss {name!r}; valid losses: {', '.join(LOSSES)}") from None
