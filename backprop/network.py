@@ -275,27 +275,29 @@ class MLP:
     # np.dot is @ for 2-D arrays, with less overhead for small matrices.
     def _forward(self, ws):
         """F1 and F2 for l = 1..L, on the inputs in ``ws.A[0]`` (= X^T); returns A[L]."""
+        Wb, g, A_aug, Z, A = self._Wb, self._g, ws.A_aug, ws.Z, ws.A
         for l in range(1, self.L + 1):
-            np.dot(self._Wb[l], ws.A_aug[l - 1], out=ws.Z[l])  # (F1) Z[l] = [W[l] | b[l]] [A[l-1]; 1]
-            self._g[l].forward(ws.Z[l], out=ws.A[l])  # (F2) A[l] = g(Z[l]); in place if hidden
-        return ws.A[self.L]
+            np.dot(Wb[l], A_aug[l - 1], out=Z[l])  # (F1) Z[l] = W[l] A[l-1] + b[l] = [W[l] | b[l]][A[l-1]; 1]
+            g[l].forward(Z[l], out=A[l])  # (F2) A[l] = g(Z[l]), in place for a hidden layer
+        return A[self.L]
 
     def _cost_and_output_delta(self, Y, ws):
         """The cost J (C) and dZ[L] (B1), for targets Y of shape (n_L, m)."""
-        L = self.L
-        J = self._loss.cost(ws.Z[L], ws.A[L], Y)  # (C)
-        dZ = self._loss.delta(ws.Z[L], ws.A[L], Y, self._g[L])  # (B1) e.g. (A[L] - Y) / m
+        L, Z, A = self.L, ws.Z, ws.A
+        J = self._loss.cost(Z[L], A[L], Y)  # (C)  J = (1/m) sum_i L(yhat_i, y_i)
+        dZ = self._loss.delta(Z[L], A[L], Y, self._g[L])  # (B1) e.g. dZ[L] = (A[L] - Y) / m
         return J, dZ
 
     def _backward(self, dZ, ws):
-        """B3, B4 and B2 from dZ[L] down to layer 1; fills the flat gradient ``self._grad``."""
+        """B3, B4 and B2 from dZ = dZ[L] down to layer 1; fills the flat gradient ``self._grad``."""
+        dWb, WT, g, A_aug, A, dA = self._dWb, self._WT, self._g, ws.A_aug, ws.A, ws.dA
         for l in range(self.L, 0, -1):
-            np.dot(dZ, ws.A_aug[l - 1].T, out=self._dWb[l])  # (B3, B4) [dW[l] | db[l]] = dZ[l] [A[l-1]; 1]^T
+            np.dot(dZ, A_aug[l - 1].T, out=dWb[l])  # (B3, B4) [dW[l] | db[l]] = dZ[l] [A[l-1]; 1]^T
             if l > 1:
-                G = ws.A[l - 1]  # A[l-1], whose last use (dW[l] above) is done
-                self._g[l - 1].overwrite_with_prime(G, ws.dA[l - 1])  # G = g'(Z[l-1])
-                dA = np.dot(self._WT[l], dZ, out=ws.dA[l - 1])  # dA[l-1] = W[l]^T dZ[l]
-                dZ = np.multiply(dA, G, out=G)  # (B2) dZ[l-1] = dA[l-1] * g'(Z[l-1])
+                # A[l-1] has served B3 above: its buffer now takes g'(Z[l-1]), then dZ[l-1].
+                g[l - 1].overwrite_with_prime(A[l - 1], dA[l - 1])  # A[l-1] <- g'(Z[l-1])
+                np.dot(WT[l], dZ, out=dA[l - 1])  # dA[l-1] = W[l]^T dZ[l]
+                dZ = np.multiply(dA[l - 1], A[l - 1], out=A[l - 1])  # (B2) dZ[l-1] = dA[l-1] * g'(Z[l-1])
 
     def _loss_and_gradients(self, ws, Y):
         """J and the flat gradient, for the inputs in ``ws`` and targets Y (n_L, m)."""
