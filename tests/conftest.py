@@ -1,8 +1,10 @@
 """Shared fixtures: the book, built once per session into a fresh folder.
 
 tests/test_book.py checks the build itself; tests/test_browser.py opens the
-pages it produced in headless Chromium.  Building into an empty
-``--path-output`` folder means no execution cache: every notebook runs afresh.
+pages it produced in headless Chromium.  The notebooks are executed once per
+test run, by nbval, which compares every stored output with a fresh run; the
+build therefore uses the stored outputs (``execute_notebooks: "off"`` in a
+copy of _config.yml) instead of executing every notebook a second time.
 """
 
 from __future__ import annotations
@@ -57,12 +59,16 @@ class Build:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Build:
-    """``jupyter-book build . -W -n --keep-going`` into a new temporary folder."""
+    """``jupyter-book build . -W -n --keep-going`` into a new temporary folder, from the stored outputs."""
     if not (ROOT / "_vendor" / "assets").is_dir():
         pytest.fail("_vendor/assets is missing: run `make vendor` (npm ci + scripts/vendor_assets.py)")
     out = tmp_path_factory.mktemp("book")
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config["execute"]["execute_notebooks"] = "off"  # nbval executes them (see the module docstring)
+    (out / "_config.yml").write_text(yaml.safe_dump(config))
     jb = Path(sys.executable).parent / "jupyter-book"
-    cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "-W", "-n", "--keep-going"]
+    cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "--config", str(out / "_config.yml"),
+           "-W", "-n", "--keep-going"]
     proc = subprocess.run(
         cmd, capture_output=True, text=True, timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL
     )
