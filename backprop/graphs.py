@@ -16,12 +16,13 @@ Both are re-exported by :mod:`backprop.plotting`.
 
 from __future__ import annotations
 
+import functools
 import re
 
 import numpy as np
 from matplotlib.font_manager import FontProperties
+from matplotlib.mathtext import MathTextParser
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
-from matplotlib.textpath import TextPath
 from matplotlib.ticker import LogLocator, MaxNLocator
 
 from .validation import check_activation_names, check_loss, check_sizes
@@ -55,6 +56,12 @@ class GraphDrawing:
     labels : dict ``{name: mathtext}``, how each node is written.
     kinds : dict ``{name: kind}``, kind one of ``"input"``, ``"param"``,
         ``"var"``, ``"loss"``, ``"target"``.
+    index : dict ``{name: tuple}``, what each node is, whatever its printed
+        name: ``("x", k)``, ``("w", l, j, k)`` for the weight W[l][j-1, k-1],
+        ``("b", l, j)``, ``("z", l, j)``, ``("a", l, j)``, ``("y", j)``,
+        ``("L",)`` at unit level (indices from 1, as in the book);
+        ``("A", l)``, ``("W", l)``, ``("b", l)``, ``("Z", l)``, ``("Y",)``,
+        ``("J",)`` at layer level.
     edges : list of ``(src, dst, label)``: ``src`` feeds ``dst`` in the forward
         pass and ``label`` is the local derivative (unit level) or the local
         backward rule (layer level) on that edge; ``None`` on the edge from
@@ -71,19 +78,24 @@ class GraphDrawing:
         (see ``chains``).
     chains : one such list per path.
     formula : the mathtext of the annotation under the graph.
-    patches, arrows, texts : the artists: ``patches[name]``,
-        ``arrows[(src, dst)]``, ``texts`` (node, edge and annotation texts).
+    patches, arrows : the artists of the nodes and edges: ``patches[name]``,
+        ``arrows[(src, dst)]``.
+    node_texts, edge_texts, note_texts : the ``Text`` artists:
+        ``node_texts[name]`` (a list: the name, and at layer level the shape),
+        ``edge_texts[(src, dst)]`` (the labels), ``note_texts`` (the
+        annotation lines); ``texts`` holds them all.
     """
 
     def __init__(self, ax, level):
         self.ax, self.level = ax, level
-        self.nodes, self.labels, self.kinds = {}, {}, {}
+        self.nodes, self.labels, self.kinds, self.index = {}, {}, {}, {}
         self.edges = []
         self.wrt = None
         self.paths, self.chains = [], []
         self.path, self.chain = [], None
         self.formula = ""
         self.patches, self.arrows, self.texts = {}, {}, []
+        self.node_texts, self.edge_texts, self.note_texts = {}, {}, []
         self.aliases = {}
 
     def __repr__(self):
@@ -107,8 +119,8 @@ class _Graph:
         self.edges = []  # (src, dst, label)
         self.aliases = {}  # other accepted names -> name
 
-    def node(self, name, label, kind, sub=None):
-        self.nodes[name] = {"label": label, "kind": kind, "sub": sub}
+    def node(self, name, label, kind, sub=None, index=None):
+        self.nodes[name] = {"label": label, "kind": kind, "sub": sub, "index": index}
 
     def edge(self, src, dst, label):
         self.edges.append((src, dst, label))
@@ -219,20 +231,20 @@ def _unit_graph(sizes, activations, loss):
     g = _Graph()
     L = len(sizes) - 1
     for k in range(1, sizes[0] + 1):
-        g.node(*names.x(k), "input")
+        g.node(*names.x(k), "input", index=("x", k))
     for l in range(1, L + 1):
         for j in range(1, sizes[l] + 1):
             zn, zt = names.z(l, j)
             an, at = names.a(l, j)
             for k in range(1, sizes[l - 1] + 1):
                 wn, wt = names.w(l, j, k)
-                g.node(wn, wt, "param")
+                g.node(wn, wt, "param", index=("w", l, j, k))
                 g.aliases[f"w[{l}]_{j}{k}"] = wn
             bn, bt = names.b(l, j)
-            g.node(bn, bt, "param")
+            g.node(bn, bt, "param", index=("b", l, j))
             g.aliases[f"b[{l}]_{j}"] = bn
-            g.node(zn, zt, "var")
-            g.node(an, at, "var")
+            g.node(zn, zt, "var", index=("z", l, j))
+            g.node(an, at, "var", index=("a", l, j))
             for k in range(1, sizes[l - 1] + 1):
                 pn, pt = names.a(l - 1, k)
                 wn, wt = names.w(l, j, k)
@@ -240,10 +252,10 @@ def _unit_graph(sizes, activations, loss):
                 g.edge(wn, zn, _m(pt))  # dz/dw = a of the layer below (x in layer 1)
             g.edge(bn, zn, "$1$")  # dz/db = 1
             g.edge(zn, an, _m(_activation_derivative(activations[l - 1], at, zt)))
-    g.node("L", r"\mathcal{L}", "loss")
+    g.node("L", r"\mathcal{L}", "loss", index=("L",))
     for j in range(1, sizes[L] + 1):
         yn, yt = names.y(j)
-        g.node(yn, yt, "target")
+        g.node(yn, yt, "target", index=("y", j))
     for j in range(1, sizes[L] + 1):
         an, at = names.a(L, j)
         g.edge(an, "L", _m(_loss_derivative(loss, at, names.y(j)[1])))
@@ -328,18 +340,18 @@ _G_PRIME = {
 def _layer_graph(sizes, activations, loss):
     g = _Graph()
     L = len(sizes) - 1
-    g.node("A[0]", "A^{[0]}", "input", rf"{sizes[0]}\times m")
+    g.node("A[0]", "A^{[0]}", "input", rf"{sizes[0]}\times m", ("A", 0))
     for l in range(1, L + 1):
-        g.node(f"W[{l}]", f"W^{{[{l}]}}", "param", rf"{sizes[l]}\times {sizes[l - 1]}")
-        g.node(f"b[{l}]", f"b^{{[{l}]}}", "param", rf"{sizes[l]}\times 1")
-        g.node(f"Z[{l}]", f"Z^{{[{l}]}}", "var", rf"{sizes[l]}\times m")
-        g.node(f"A[{l}]", f"A^{{[{l}]}}", "var", rf"{sizes[l]}\times m")
+        g.node(f"W[{l}]", f"W^{{[{l}]}}", "param", rf"{sizes[l]}\times {sizes[l - 1]}", ("W", l))
+        g.node(f"b[{l}]", f"b^{{[{l}]}}", "param", rf"{sizes[l]}\times 1", ("b", l))
+        g.node(f"Z[{l}]", f"Z^{{[{l}]}}", "var", rf"{sizes[l]}\times m", ("Z", l))
+        g.node(f"A[{l}]", f"A^{{[{l}]}}", "var", rf"{sizes[l]}\times m", ("A", l))
         g.edge(f"A[{l - 1}]", f"Z[{l}]", _m(rf"W^{{[{l}]\top}}\,\cdot"))  # dA[l-1] = W[l]^T dZ[l]
         g.edge(f"W[{l}]", f"Z[{l}]", _m(rf"\cdot\,A^{{[{l - 1}]\top}}"))  # (B3)
         g.edge(f"b[{l}]", f"Z[{l}]", "row sums")  # (B4)
         g.edge(f"Z[{l}]", f"A[{l}]", _m(rf"\odot\,{_G_PRIME[activations[l - 1]]}(Z^{{[{l}]}})"))
-    g.node("J", "J", "loss", r"1\times 1")
-    g.node("Y", "Y", "target", rf"{sizes[L]}\times m")
+    g.node("J", "J", "loss", r"1\times 1", ("J",))
+    g.node("Y", "Y", "target", rf"{sizes[L]}\times m", ("Y",))
     a = f"A^{{[{L}]}}"
     if loss == "bce":  # dJ/dA[L], element-wise
         dA = rf"\dfrac{{1}}{{m}}\,\dfrac{{{a}-Y}}{{{a}(1-{a})}}"
@@ -429,12 +441,13 @@ def _layer_formula(g, sizes, activations, loss, path):
 
 
 # ----------------------------------------------------------------- drawing
+@functools.lru_cache(maxsize=1024)
 def _text_size(s, pt):
     """Width and height (inches) of the text ``s`` at ``pt`` points, mathtext included."""
     if not s:
         return 0.0, 0.0
-    ext = TextPath((0, 0), s, size=pt, prop=FontProperties(size=pt)).get_extents()
-    return ext.width / 72, ext.height / 72
+    width, height, _depth, *_ = MathTextParser("path").parse(s, 72, FontProperties(size=pt))
+    return float(width) / 72, float(height) / 72
 
 
 def _overlap(a, b, gap=0.02):
@@ -474,7 +487,7 @@ class _Drawer:
 
     def draw(self, ax, s, highlight_nodes, highlight_edges):
         """Draw into ``ax`` whose data unit is ``1 / s`` inches... data = inches * s_inv."""
-        artists = {"patches": {}, "arrows": {}, "texts": []}
+        artists = {"patches": {}, "arrows": {}, "texts": [], "node_texts": {}, "edge_texts": {}}
         k = 1.0 / s  # data units per inch
 
         def D(p):
@@ -505,14 +518,15 @@ class _Drawer:
                 _, hm = _text_size(_m(info["label"]), pt)
                 _, hs = _text_size(_m(info["sub"]), _LABEL_PT)
                 top = y + (hm + hs + 0.06) / 2
-                artists["texts"].append(ax.text(*D((x, top - hm / 2)), _m(info["label"]), ha="center",
-                                                va="center", fontsize=pt, zorder=4))
-                artists["texts"].append(ax.text(*D((x, top - hm - 0.06 - hs / 2)), _m(info["sub"]),
-                                                ha="center", va="center", fontsize=_LABEL_PT,
-                                                color="0.3", zorder=4))
+                texts = [ax.text(*D((x, top - hm / 2)), _m(info["label"]), ha="center", va="center",
+                                 fontsize=pt, zorder=4),
+                         ax.text(*D((x, top - hm - 0.06 - hs / 2)), _m(info["sub"]), ha="center",
+                                 va="center", fontsize=_LABEL_PT, color="0.3", zorder=4)]
             else:
-                artists["texts"].append(ax.text(*D((x, y)), _m(info["label"]), ha="center",
-                                                va="center", fontsize=pt, zorder=4))
+                texts = [ax.text(*D((x, y)), _m(info["label"]), ha="center", va="center", fontsize=pt,
+                                 zorder=4)]
+            artists["texts"] += texts
+            artists["node_texts"][name] = texts
 
         for src, dst, label in self.g.edges:
             hot = (src, dst) in highlight_edges
@@ -522,7 +536,7 @@ class _Drawer:
                 shrinkA=1, shrinkB=1, color=HIGHLIGHT if hot else _EDGE, lw=2.2 if hot else 0.9,
                 ls="--" if label is None else "-", zorder=2 if hot else 1,
             )
-            ax.add_patch(arrow)
+            ax.add_artist(arrow)  # not add_patch: the limits are set below, and clipping is slow
             artists["arrows"][(src, dst)] = arrow
 
         placed = list(self.boxes.values())
@@ -531,12 +545,13 @@ class _Drawer:
                 continue
             hot = (src, dst) in highlight_edges
             x, y = self._place(src, dst, label, placed)
-            artists["texts"].append(ax.text(
+            artists["edge_texts"][(src, dst)] = ax.text(
                 *D((x, y)), label, ha="center", va="center", fontsize=_LABEL_PT, zorder=5,
                 color=HIGHLIGHT if hot else "0.1", fontweight="bold" if hot else "normal",
                 bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none",
                       "alpha": 0.92},
-            ))
+            )
+            artists["texts"].append(artists["edge_texts"][(src, dst)])
         return artists
 
     def _place(self, src, dst, label, placed):
@@ -748,16 +763,20 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
     ax.set_aspect("equal")
     ax.axis("off")
     y = y_note - 0.05
+    out.note_texts = []
     for t in lines:
         h = _text_size(t, _NOTE_PT)[1]
-        artists["texts"].append(ax.text(x0 * k + 0.1 * k, (y - h / 2) * k, t, ha="left", va="center",
-                                        fontsize=_NOTE_PT, color=HIGHLIGHT))
+        out.note_texts.append(ax.text(x0 * k + 0.1 * k, (y - h / 2) * k, t, ha="left", va="center",
+                                      fontsize=_NOTE_PT, color=HIGHLIGHT))
         y -= h + 0.12
+    artists["texts"] += out.note_texts
     out.nodes = {n: (pos[n][0] * k, pos[n][1] * k) for n in g.nodes}
     out.labels = {n: _m(info["label"]) for n, info in g.nodes.items()}
     out.kinds = {n: info["kind"] for n, info in g.nodes.items()}
+    out.index = {n: info["index"] for n, info in g.nodes.items()}
     out.edges = list(g.edges)
     out.patches, out.arrows, out.texts = artists["patches"], artists["arrows"], artists["texts"]
+    out.node_texts, out.edge_texts = artists["node_texts"], artists["edge_texts"]
     return out
 
 
