@@ -9,11 +9,11 @@ matplotlib.use("Agg")
 import ipywidgets as widgets  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
+from conftest import ROOT  # noqa: E402
 from ipywidgets.embed import embed_data  # noqa: E402
 from ipywidgets.widgets.widget_link import Link  # noqa: E402
 
 import backprop as bp  # noqa: E402
-from conftest import ROOT  # noqa: E402
 
 Wg = bp.widgets
 
@@ -211,14 +211,20 @@ def test_explorer_results_equal_independent_fits(curve):
     assert len(ex.diverged) < len(ex.results)
 
 
-def test_explorer_is_a_jslinked_stack_of_stacks(moons):
+def test_explorer_is_a_jslinked_deck_of_decks(moons):
     X, y = moons
     lrs, sizes = [0.1, 1.0], [2, 4, 8]
     ex = Wg.static_explorer(X, y, lrs=lrs, hidden_sizes=sizes, epochs=30, n_hidden_layers=2)
     assert isinstance(ex, widgets.VBox) and ex.stack in ex.children
-    assert isinstance(ex.stack, widgets.Stack) and len(ex.stack.children) == len(lrs)
+    # Tabs (tab bar hidden by the style widget), not Stacks: a StackView recreates views
+    assert isinstance(ex.stack, widgets.Tab) and len(ex.stack.children) == len(lrs)
+    assert all(isinstance(inner, widgets.Tab) for inner in ex.stack.children)
+    assert all("bp-frames" in t._dom_classes for t in [ex.stack, *ex.stack.children])
+    style = [c for c in ex.children if isinstance(c, widgets.HTML)]
+    assert len(style) == 1 and ".bp-frames > .lm-TabBar {display: none" in style[0].value
     frames = [img for inner in ex.stack.children for img in inner.children]
-    assert all(isinstance(inner, widgets.Stack) for inner in ex.stack.children)
+    assert [frames[i * len(sizes) + j] for i, lr in enumerate(lrs) for j, k in enumerate(sizes)] \
+        == [ex.frames[(lr, k)] for lr in lrs for k in sizes]
     assert len(frames) == len(lrs) * len(sizes)
     assert all(isinstance(f, widgets.Image) and bytes(f.value)[:4] == b"\x89PNG" for f in frames)
     assert len({bytes(f.value) for f in frames}) == len(frames)  # every frame differs

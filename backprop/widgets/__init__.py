@@ -5,8 +5,9 @@
   shows its first picture and where to run it.
 - :func:`static_explorer` trains every point of a (learning rate x hidden
   units) or (learning rate x epochs) grid in advance and stores one PNG frame
-  per point; sliders ``jslink``-ed to a ``widgets.Stack`` pick the frame in
-  the browser, so it works where no kernel runs.
+  per point; sliders ``jslink``-ed to a deck of frames (a ``widgets.Tab``
+  without its tab bar) pick the frame in the browser, so it works where no
+  kernel runs.
 - :func:`training_player` stores frames of one run at epoch counts from 0 to
   the end; a Play button steps through them, also without a kernel.
 

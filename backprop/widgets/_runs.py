@@ -190,3 +190,31 @@ def frame_image(png, fig):
     return widgets.Image(value=png, format="png",
                          layout=widgets.Layout(width="100%", max_width=f"{round(w_in * CSS_DPI)}px",
                                                height="auto"))
+
+
+# Frames are shown by a ``widgets.Tab`` whose tab bar is hidden, not by a ``widgets.Stack``:
+# a StackView removes the view of the frame it hides and creates one for the frame it
+# shows, and when a slider moves again before the new view is ready, the HTML manager
+# posts a resize message to the view it has just removed ("TypeError: Cannot read
+# properties of null (reading 'processLuminoMessage')").  A TabView creates every
+# frame's view once and only switches which one is visible.
+DECK_CLASS = "bp-frames"
+_DECK_CSS = (f"<style>.{DECK_CLASS} > .lm-TabBar {{display: none !important}} "
+             f".{DECK_CLASS} > .widget-tab-contents {{border: none !important; "
+             f"padding: 0 !important; background: none !important}}</style>")
+
+
+def deck(children, selected_index):
+    """The frames (or decks of frames) in a Tab without its tab bar; one shown at a time."""
+    import ipywidgets as widgets
+
+    tab = widgets.Tab(list(children), selected_index=selected_index)
+    tab.add_class(DECK_CLASS)
+    return tab
+
+
+def deck_style():
+    """An invisible HTML widget whose <style> hides the decks' tab bars (site and Jupyter)."""
+    import ipywidgets as widgets
+
+    return widgets.HTML(_DECK_CSS, layout=widgets.Layout(display="none"))

@@ -9,6 +9,8 @@ import ipywidgets as widgets
 from ..validation import check_learning_rate, check_positive_int
 from ._runs import (
     WIDE,
+    deck,
+    deck_style,
     describe,
     draw_frame,
     frame_figure,
@@ -77,7 +79,10 @@ class StaticExplorer(widgets.VBox):
         ``verdicts[(lr, k)]``: "converged", "did not converge" or "diverged".
     lrs, inner_values, inner_name : the grid ("hidden units" or "epochs").
     lr_slider, inner_slider : ipywidgets.SelectionSlider
-    stack : the ``widgets.Stack`` that shows the frames
+    stack : the outer deck (an ``ipywidgets.Tab`` with its tab bar hidden; a
+        ``Stack`` would recreate views and raise errors in the browser on
+        fast moves): one inner deck per learning rate, one
+        ``ipywidgets.Image`` per inner value
     frames : dict ``{(lr, k): ipywidgets.Image}``
     links : the ``jslink`` widgets joining the sliders' ``index`` to the stacks.
     frame_bytes : total size of the PNG frames.
@@ -133,16 +138,17 @@ class StaticExplorer(widgets.VBox):
             description=inner_name, continuous_update=True, style=WIDE,
         )
         self.stack, self.links = self._linked_stack()
-        super().__init__([widgets.HBox([self.lr_slider, self.inner_slider]), self.stack])
+        super().__init__([widgets.HBox([self.lr_slider, self.inner_slider]), self.stack,
+                          deck_style()])
 
     def _linked_stack(self):
-        """A Stack (one inner Stack per learning rate) and the jslinks that drive it."""
+        """A deck with one inner deck per learning rate, and the jslinks that drive them."""
         inner_stacks = [
-            widgets.Stack([self.frames[(lr, k)] for k in self.inner_values],
-                          selected_index=self.inner_slider.index)
+            deck([self.frames[(lr, k)] for k in self.inner_values],
+                 selected_index=self.inner_slider.index)
             for lr in self.lrs
         ]
-        stack = widgets.Stack(inner_stacks, selected_index=self.lr_slider.index)
+        stack = deck(inner_stacks, selected_index=self.lr_slider.index)
         links = [widgets.jslink((self.lr_slider, "index"), (stack, "selected_index"))]
         links += [widgets.jslink((self.inner_slider, "index"), (s, "selected_index"))
                   for s in inner_stacks]

@@ -9,6 +9,8 @@ import ipywidgets as widgets
 from ..validation import check_learning_rate, check_positive_int
 from ._runs import (
     WIDE,
+    deck,
+    deck_style,
     describe,
     draw_frame,
     frame_figure,
@@ -47,15 +49,17 @@ def frame_epochs(epochs, frames):
 
 
 class TrainingPlayer(widgets.VBox):
-    """The widget of :func:`training_player`: a Play button, a slider and a Stack of frames.
+    """The widget of :func:`training_player`: a Play button, a slider and a deck of frames.
 
     Attributes
     ----------
     play : ipywidgets.Play
     slider : ipywidgets.SelectionSlider
         Labelled with the epoch counts; its ``index`` is the frame number.
-    stack : ipywidgets.Stack
-        One ``ipywidgets.Image`` per frame.
+    stack : ipywidgets.Tab
+        One ``ipywidgets.Image`` per frame, one shown at a time (a Tab with
+        its tab bar hidden: unlike a ``Stack`` it keeps every frame's view,
+        so fast moves raise no error in the browser).
     links : the two ``jslink`` widgets (play value -> slider index -> stack index).
     epochs_shown : list of int
         The epoch count of each frame (0 is the untrained network).
@@ -85,16 +89,17 @@ class TrainingPlayer(widgets.VBox):
         label = f"lr = {lr:g}, {describe(hidden)}"
         pngs = [draw_frame(fig, r, label, epochs, with_verdict=r is self.runs[-1]) for r in self.runs]
         self.frame_bytes = sum(len(p) for p in pngs)
-        self.stack = widgets.Stack([frame_image(p, fig) for p in pngs], selected_index=0)
+        self.stack = deck([frame_image(p, fig) for p in pngs], selected_index=0)
         self.slider = widgets.SelectionSlider(
             options=[(str(e), k) for k, e in enumerate(self.epochs_shown)], value=0,
             description="epochs", continuous_update=True, style=WIDE,
         )
         self.play = widgets.Play(value=0, min=0, max=len(pngs) - 1, step=1,
-                                 interval=int(interval), description="play", repeat=False)
+                                 interval=int(interval), description="play", repeat=False,
+                                 show_repeat=False)
         self.links = [widgets.jslink((self.play, "value"), (self.slider, "index")),
                       widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))]
-        super().__init__([widgets.HBox([self.play, self.slider]), self.stack])
+        super().__init__([widgets.HBox([self.play, self.slider]), self.stack, deck_style()])
 
     def __repr__(self):
         return f"TrainingPlayer(frames={len(self.epochs_shown)}, epochs={self.epochs_shown[-1]})"
@@ -113,7 +118,7 @@ def training_player(X, y, **settings):
     each of ``frames`` epoch counts from 0 to ``epochs``, spaced about
     geometrically so that the fast early changes get frames too
     (:func:`frame_epochs`).  The Play button is ``jslink``-ed to a slider
-    over those counts and the slider to a ``Stack`` of the frames, so the
+    over those counts and the slider to a deck of the frames, so the
     browser plays them by itself on a static page.  ``problem`` is as in
     :func:`live_trainer`; ``interval`` is milliseconds per frame.
 
