@@ -13,7 +13,7 @@ VENV_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 VENDOR_STAMP := _vendor/assets/.vendored
 
-.PHONY: book test bench vendor venv chromium clean
+.PHONY: book test test-fast bench vendor venv chromium clean
 
 book: $(VENV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -23,6 +23,10 @@ book: $(VENV_STAMP) $(VENDOR_STAMP)
 test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# The unit tests alone (no notebooks, no book build, no browser): a quick check while editing.
+test-fast: $(VENV_STAMP)
+	$(BIN)/pytest tests -q -m "not book and not browser"
 
 # Runs the benchmark as the machine is set, then again with OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE unset for that run only (see benchmarks/README.md).

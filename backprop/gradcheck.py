@@ -47,7 +47,7 @@ def relative_error(a, b):
 
 
 def gradient_check(net, X, y, h=1e-5):
-    """The largest relative error between ``net.gradients`` and finite differences.
+    """The largest relative error between ``net.gradients`` (B1 to B4) and finite differences.
 
     For each parameter array (every W[l] and b[l]) the relative error is
     ``||analytic - numeric|| / (||analytic|| + ||numeric||)``; the function

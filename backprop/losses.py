@@ -107,7 +107,7 @@ class LogLoss(Loss):
         if bad.size:
             raise ValueError(
                 "loss='bce' needs labels y in {0, 1}; found "
-                f"{bad.size} other value(s), e.g. {bad[0]!r}"
+                f"{bad.size} other value(s), e.g. {float(bad[0])!r}"
             )
 
     def cost(self, Z, A, Y):
@@ -123,7 +123,7 @@ class LogLoss(Loss):
 
 
 class SquaredError(Loss):
-    """Squared error, 𝓛 = sum_k (y_k - a_k)^2, not halved (as in note 004)."""
+    """Squared error, 𝓛 = sum_k (y_k - a_k)^2, not halved (as in chapter 2)."""
 
     name = "mse"
     description = "the squared error"

@@ -321,13 +321,13 @@ class MLP:
 
     # ------------------------------------------------------------------ API
     def forward(self, X):
-        """The network's output yhat = A[L]^T, shape (m, n_L), for X of shape (m, n_0)."""
+        """The network's output yhat = A[L]^T, shape (m, n_L), for X of shape (m, n_0) (F1, F2)."""
         ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
         with np.errstate(**_QUIET):
             return self._forward(ws).T.copy()  # yhat = A[L]^T
 
     def logits(self, X):
-        """The output layer's pre-activation Z[L]^T, shape (m, n_L)."""
+        """The output layer's pre-activation Z[L]^T, shape (m, n_L) (F1 for l = L)."""
         ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
         with np.errstate(**_QUIET):
             self._forward(ws)

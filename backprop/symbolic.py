@@ -73,15 +73,16 @@ ACTIVATIONS = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "identity": ident
 
 # -------------------------------------------------------------------- losses
 def log_loss(y, a):
-    """Per-example log loss (binary cross-entropy), -y log a - (1 - y) log(1 - a)."""
+    """Per-example log loss (binary cross-entropy), -y log a - (1 - y) log(1 - a): the twin of ``"bce"``."""
     return -y * sp.log(a) - (1 - y) * sp.log(1 - a)
 
 
 def squared_error(y, yhat):
-    """Per-example squared error (y - yhat)^2, not halved (as in note 004)."""
+    """Per-example squared error (y - yhat)^2, not halved: the twin of ``backprop.losses`` ``"mse"``."""
     return (y - yhat) ** 2
 
 
+# The SymPy twins of backprop.losses.LOSSES, under the same names (tests/test_losses.py).
 LOSSES = {"bce": log_loss, "mse": squared_error}
 
 
@@ -165,8 +166,8 @@ def network(sizes, activations, loss, m):
     Returns a dict with the symbol matrices ``X`` (n_0, m), ``Y`` (n_L, m),
     lists ``W``, ``b`` (one per layer), the expressions ``Z``, ``A`` (lists of
     matrices), and the cost ``J`` = (1/m) sum over examples of the loss summed
-    over output units -- the same definitions as :class:`backprop.MLP`, written
-    independently of its NumPy code.
+    over output units -- equations F1, F2 and C, the same definitions as
+    :class:`backprop.MLP`, written independently of its NumPy code.
     """
     L = len(sizes) - 1
     X = matrix("x", sizes[0], m)

@@ -9,6 +9,7 @@ copy of _config.yml) instead of executing every notebook a second time.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -59,7 +60,13 @@ class Build:
 
 @pytest.fixture(scope="session")
 def built_book(tmp_path_factory) -> Build:
-    """``jupyter-book build . -W -n --keep-going`` into a new temporary folder, from the stored outputs."""
+    """``jupyter-book build . -W -n --keep-going`` into a new temporary folder, from the stored outputs.
+
+    ``BOOK_HTML=/path/to/_build/html`` uses a site built before instead (to iterate on
+    the browser test against a scratch copy of the book); its build log is not checked.
+    """
+    if os.environ.get("BOOK_HTML"):
+        return Build(0, "build succeeded (prebuilt: BOOK_HTML)", Path(os.environ["BOOK_HTML"]))
     if not (ROOT / "_vendor" / "assets").is_dir():
         pytest.fail("_vendor/assets is missing: run `make vendor` (npm ci + scripts/vendor_assets.py)")
     out = tmp_path_factory.mktemp("book")
@@ -75,3 +82,11 @@ def built_book(tmp_path_factory) -> Build:
     log = proc.stdout + proc.stderr
     (out / "build.log").write_text(log)
     return Build(proc.returncode, log, out / "_build" / "html")
+
+
+def pytest_collection_modifyitems(items):
+    """Every test that needs the built book is marked ``book``, so ``make test-fast``
+    (``-m "not book and not browser"``) runs the unit tests alone."""
+    for item in items:
+        if "built_book" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.book)

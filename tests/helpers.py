@@ -1,21 +1,32 @@
-"""Independent oracles for the tests: a naive forward pass, naive costs and
-centred finite differences of ``net.cost``.  None of this uses backprop's internals.
+"""Independent oracles for the tests: the activations written anew (NumPy and
+SymPy), a naive forward pass, naive costs and centred finite differences of
+``net.cost``.  None of this uses backprop's internals.
 
 The reference forward pass works with examples as ROWS (``Z = A W^T + b^T``),
 unlike the package, which uses columns, so a transposition slip in either shows.
 """
 
 import numpy as np
+import sympy as sp
 
 import backprop as bp
 
 ACTIVATION_NAMES = ("sigmoid", "relu", "tanh", "identity")
 
+# The activations g, written independently of backprop: the one NumPy table ...
 G = {
     "sigmoid": lambda Z: 1.0 / (1.0 + np.exp(-Z)),  # naive: fine for moderate Z
     "relu": lambda Z: np.where(Z > 0, Z, 0.0),
     "tanh": np.tanh,
     "identity": lambda Z: Z,
+}
+
+# ... and the one SymPy table (ReLU as a Piecewise, whose derivative is 0 at z = 0).
+SYM_G = {
+    "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
+    "relu": lambda z: sp.Piecewise((z, z > 0), (0, True)),
+    "tanh": sp.tanh,
+    "identity": lambda z: z,
 }
 
 
@@ -40,7 +51,12 @@ def reference_cost(yhat, y, loss):
 
 
 def fd_gradients(net, X, y, h=1e-5):
-    """Centred finite differences (float64) of ``net.cost`` for every W and b."""
+    """Centred finite differences (float64) of ``net.cost`` for every W and b.
+
+    The same loop as ``bp.numerical_gradients``, kept here on purpose: the
+    tests' oracle must not be the package's code (test_gradients.py checks this
+    copy on a gradient known in closed form).
+    """
     grads = []
     for P in list(net.weights) + list(net.biases):
         G_ = np.zeros_like(P)

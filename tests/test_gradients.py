@@ -7,6 +7,7 @@ import pytest
 import sympy as sp
 from helpers import (
     ACTIVATION_NAMES,
+    SYM_G,
     fd_gradients,
     min_relu_margin,
     random_data,
@@ -109,18 +110,6 @@ def test_gradient_check_is_large_for_a_wrong_gradient(corrupt, monkeypatch):
 # ------------------------------------------------------ SymPy exact derivatives
 
 
-def _sym_relu(z):
-    return sp.Piecewise((z, z > 0), (0, True))  # derivative Piecewise((1, z > 0), (0, True)): 0 at 0
-
-
-SYM_G = {
-    "sigmoid": lambda z: 1 / (1 + sp.exp(-z)),
-    "relu": _sym_relu,
-    "tanh": sp.tanh,
-    "identity": lambda z: z,
-}
-
-
 def _dyadic(a):
     """Multiples of 1/64: exact in float64 and small as SymPy Rationals."""
     return np.round(np.asarray(a) * 64) / 64
@@ -209,3 +198,17 @@ def test_relu_derivative_at_zero_is_zero():
                                   net.weights, net.biases, X, y[:, None])
     for got, exact in zip(dWs + dbs, sWs + sbs):
         np.testing.assert_allclose(got, exact, rtol=1e-12, atol=1e-15)
+
+
+def test_the_finite_difference_oracle_on_a_gradient_known_in_closed_form():
+    """One identity unit with the squared error: J = mean((w.x + b - y)^2), so
+    dJ/dw = 2 mean((w.x + b - y) x) and dJ/db = 2 mean(w.x + b - y), by hand.
+    The oracle's error is O(h^2) (exactly 0 here, J being quadratic) plus rounding."""
+    rng = np.random.default_rng(7)
+    X, y = rng.normal(size=(6, 3)), rng.normal(size=6)
+    w, b = rng.normal(size=(1, 3)), rng.normal(size=(1, 1))
+    net = bp.MLP.from_params([w], [b], ["identity"], loss="mse")
+    r = X @ w[0] + b[0, 0] - y  # residuals, one per example
+    (dW,), (db,) = fd_gradients(net, X, y)
+    np.testing.assert_allclose(dW[0], 2 * (r[:, None] * X).mean(axis=0), rtol=1e-9)
+    np.testing.assert_allclose(db[0, 0], 2 * r.mean(), rtol=1e-9)

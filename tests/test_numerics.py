@@ -10,7 +10,8 @@ import warnings
 
 import numpy as np
 import pytest
-from helpers import ACTIVATION_NAMES
+import sympy as sp
+from helpers import ACTIVATION_NAMES, SYM_G
 
 import backprop as bp
 
@@ -21,6 +22,38 @@ def strict_floats():
         warnings.simplefilter("error")
         with np.errstate(over="raise", divide="raise", invalid="raise", under="ignore"):
             yield
+
+
+def exact_cost(net, X, y, digits=50):
+    """J from the definitions in 50-digit arithmetic (SymPy Floats): the oracle for extreme inputs.
+
+    The log loss is taken as log(1 + e^{(1 - 2y) z}), which equals -y log a - (1 - y) log(1 - a)
+    for y in {0, 1} and stays finite in any precision where 1 - a rounds to 0."""
+    A = [[sp.Float(float(v), digits) for v in row] for row in np.asarray(X).T]  # columns
+    for W, b, g in zip(net.weights, net.biases, net.activations):
+        Z = [[sum(sp.Float(float(W[j, k]), digits) * A[k][i] for k in range(W.shape[1]))
+              + sp.Float(float(b[j, 0]), digits) for i in range(len(A[0]))] for j in range(W.shape[0])]
+        A = [[SYM_G[g](z) for z in row] for row in Z]
+    Y = np.asarray(y, dtype=float).reshape(len(A[0]), -1).T
+    total = 0
+    for k in range(len(A)):
+        for i in range(len(A[0])):
+            if net.loss == "bce":
+                total += sp.log(1 + sp.exp((1 - 2 * int(Y[k, i])) * Z[k][i]))
+            else:
+                total += (A[k][i] - Y[k, i]) ** 2
+    return float(sp.N(total / len(A[0]), 30))
+
+
+def assert_matches_reference_loop(net, X, y):
+    """net.cost and net.gradients equal the plain reference loop's (a second code path)."""
+    trace = net.trace(X, y)
+    assert net.cost(X, y) == pytest.approx(trace.J, rel=1e-12)
+    dWs, dbs = net.gradients(X, y)
+    for layer, dW, db in zip(trace, dWs, dbs):
+        scale = max(np.abs(layer.dW).max(), np.abs(layer.db).max(), 1e-300)
+        np.testing.assert_allclose(dW, layer.dW, rtol=0, atol=1e-12 * scale)
+        np.testing.assert_allclose(db, layer.db, rtol=0, atol=1e-12 * scale)
 
 
 def test_sigmoid_at_extremes():
@@ -74,6 +107,9 @@ def test_inputs_of_magnitude_1e4(hidden, loss):
         assert np.isfinite(J) and J >= 0
         assert all(np.isfinite(G).all() for G in dWs + dbs)
         assert np.isfinite(net.forward(X)).all()
+        assert J == pytest.approx(exact_cost(net, X, y), rel=1e-9)
+        with np.errstate(over="ignore", invalid="ignore"):
+            assert_matches_reference_loop(net, X, y)
 
 
 @pytest.mark.parametrize("hidden", ACTIVATION_NAMES)
@@ -88,6 +124,9 @@ def test_large_weights(hidden):
     assert np.isfinite(net.cost(X, y))
     dWs, dbs = net.gradients(X, y)
     assert all(np.isfinite(G).all() for G in dWs + dbs)
+    assert net.cost(X, y) == pytest.approx(exact_cost(net, X, y), rel=1e-9)
+    with np.errstate(over="ignore", invalid="ignore"):
+        assert_matches_reference_loop(net, X, y)
 
 
 def test_fit_on_huge_inputs_stays_finite_and_quiet():
@@ -96,9 +135,20 @@ def test_fit_on_huge_inputs_stays_finite_and_quiet():
     y = (X[:, 0] > 0).astype(float)
     for acts in (["tanh", "sigmoid"], ["relu", "sigmoid"], ["sigmoid", "sigmoid"]):
         net = bp.MLP([2, 4, 1], acts, loss="bce", seed=0)
+        start = net.copy()
         hist = net.fit(X, y, lr=0.5, epochs=20)
         assert np.isfinite(hist.losses).all()
         assert all(np.isfinite(P).all() for P in net.weights + net.biases)
+        # The first recorded J is the start's, exactly; the run equals 20 plain steps (U).
+        assert hist.losses[0] == pytest.approx(exact_cost(start, X, y), rel=1e-9)
+        with np.errstate(over="ignore", invalid="ignore"):
+            for _ in range(20):
+                trace = start.trace(X, y)
+                for W, b, layer in zip(start.weights, start.biases, trace):
+                    W -= 0.5 * layer.dW
+                    b -= 0.5 * layer.db
+        for P, Q in zip(net.weights + net.biases, start.weights + start.biases):
+            np.testing.assert_allclose(P, Q, rtol=1e-9, atol=1e-9 * np.abs(Q).max())
 
 
 def test_fit_divergence_is_quiet():
