@@ -27,6 +27,20 @@ def test_toc_lists_every_page_in_book_and_nothing_missing():
     assert len(listed) == len(set(listed)), "a page is listed twice in _toc.yml"
 
 
+def test_intro_chapter_map_lists_every_chapter_with_its_own_title():
+    """The chapter map in book/intro.md links every chapter of the toc, under the chapter's own title."""
+    intro = (ROOT / "book" / "intro.md").read_text()
+    chapters = [doc for doc in toc_files() if source_of(doc).suffix == ".ipynb"]
+    assert chapters, "no chapter notebooks in _toc.yml"
+    for doc in chapters:
+        nb = nbformat.read(source_of(doc), as_version=4)
+        first = nb.cells[0].source.splitlines()[0]
+        m = re.fullmatch(r"# (\d+)\. (.+)", first)
+        assert m, f"{doc}: the first cell must start with '# N. Title', not {first!r}"
+        link = f"[{m[2]}]({Path(doc).name}.ipynb)"
+        assert link in intro, f"book/intro.md does not link {doc} as {link}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_stored_executed_top_to_bottom(path):
     """Stored WITH outputs from one clean run, so nbval compares something and readers see results."""
@@ -149,6 +163,7 @@ def test_notebook_pages_have_binder_and_download_buttons(built_book, path):
 def test_api_page_is_generated_from_the_docstrings(built_book):
     text = (built_book.html / "book" / "api.html").read_text()
     for name in ("backprop.MLP", "backprop.MLP.fit", "backprop.MLP.gradients", "backprop.TrainingDiverged",
+                 "backprop.MLP.trace", "backprop.reference.forward_backward", "backprop.losses.get",
                  "backprop.gradcheck.gradient_check", "backprop.datasets.moons"):
         assert f'id="{name}"' in text, f"the API page does not document {name}"
 
