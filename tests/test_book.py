@@ -41,6 +41,34 @@ def test_intro_chapter_map_lists_every_chapter_with_its_own_title():
         assert link in intro, f"book/intro.md does not link {doc} as {link}"
 
 
+CHAPTERS = [p for p in NOTEBOOKS if re.match(r"ch\d\d_", p.name)]
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
+def test_slip_table_links_every_entry_to_a_cell_that_asserts(path):
+    """The table "Where the note slips" at the end of a chapter: every row links to a target
+    ``(slip-NNN-k)=`` followed (before the next heading or target) by a code cell that asserts."""
+    nb = nbformat.read(path, as_version=4)
+    heading = [i for i, c in enumerate(nb.cells)
+               if c.cell_type == "markdown" and re.search(r"^#+ .*Where the note slips", c.source, re.M)]
+    assert heading, f"{path.name}: no section 'Where the note slips'"
+    table = "\n".join(c.source for c in nb.cells[heading[-1]:] if c.cell_type == "markdown")
+    rows = [line for line in table.splitlines() if line.startswith("|") and not set(line) <= set("|-: ")]
+    links = [re.findall(r"\(#(slip-\d{3}-\d+)\)", row) for row in rows[1:]]  # rows[0]: the header
+    assert links and all(links), f"{path.name}: every row of the slip table needs a link to its proof"
+    for label in {label for row in links for label in row}:
+        at = [i for i, c in enumerate(nb.cells) if f"({label})=" in c.source]
+        assert len(at) == 1, f"{path.name}: target ({label})= must appear exactly once, found {len(at)}"
+        proof = []  # the code cells after the target, up to the next heading or slip target
+        for c in nb.cells[at[0] + 1:]:
+            if c.cell_type == "markdown" and re.search(r"^#|\(slip-\d{3}-\d+\)=", c.source, re.M):
+                break
+            if c.cell_type == "code":
+                proof.append(c.source)
+        assert any(re.search(r"\bassert", src) for src in proof), (
+            f"{path.name}: no code cell after ({label})= asserts the slip")
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_stored_executed_top_to_bottom(path):
     """Stored WITH outputs from one clean run, so nbval compares something and readers see results."""
