@@ -1,10 +1,15 @@
 """Open every page of the built book in headless Chromium, as a reader would.
 
 For each page: the math is typeset by MathJax (no raw TeX left, no TeX errors),
-every widget renders, every static explorer (a slider jslinked to a
-``widgets.Stack`` of images) changes the picture when the slider moves, the
-console shows no errors and the browser asks nothing of any host but the local
-server.  A screenshot of each page goes to artifacts/screenshots/.
+every widget renders; every static explorer (sliders jslinked to a deck of
+frames) shows, after every move of every slider through its whole range in
+several orders, slow and fast, exactly the frame of the sliders' values; every
+play button plays its frames to the end; no control a widget shows is dead; no
+code block is wider than its box; the console shows no errors (uncaught
+exceptions, console errors, failed requests, HTTP errors such as a missing font)
+for the whole visit and the browser asks nothing of any host but the local
+server.  Chapter pages stay under 3 MB.  A screenshot of each page goes to
+artifacts/screenshots/.
 
 The browser is Debian's /usr/bin/chromium driven by the playwright package
 (never ``playwright install``).  Without it the tests are skipped, except under
@@ -13,7 +18,9 @@ CI=true, where a missing browser is a failure.
 
 from __future__ import annotations
 
+import base64
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -90,6 +97,8 @@ class Visit:
         self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
         self.page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
         self.page.on("requestfailed", lambda r: self.errors.append(f"failed: {r.url} {r.failure}"))
+        self.page.on("response",
+                     lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status}: {r.url}"))
         self.page.goto(url, wait_until="load")
         if self.page.evaluate("() => !!document.querySelector('script[src*=\"mathjax\"]')"):
             self.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise",
@@ -169,21 +178,27 @@ def test_widgets_render(visit):
     assert not hidden, f"{visit.doc}: widget views {hidden} did not render visibly"
 
 
+# ------------------------------------------------------------ widgets on the site
 # Tag each rendered widget element with its model id, walking the model tree from
 # each displayed view: a box's rendered children follow its `children` in order;
-# a Stack shows only its selected child.
+# a Stack shows only its selected child; a Tab holds a view of every child, in order,
+# in its `.widget-tab-contents` panel.
 TAG_MODELS = """state => {
     const id = ref => ref.replace(/^IPY_MODEL_/, '');
+    const lumino = el => el ? Array.from(el.children).filter(c => c.classList.contains('lm-Widget')) : [];
     const walk = (modelId, el) => {
         if (!el) return;
         el.dataset.modelId = modelId;
         const m = state[modelId];
         if (!m || !Array.isArray(m.state.children)) return;
-        const kids = Array.from(el.children).filter(c => c.classList.contains('lm-Widget'));
         if (m.model_name === 'StackModel') {
             const k = m.state.selected_index;
-            if (k !== null && k !== undefined) walk(id(m.state.children[k]), kids[0]);
+            if (k !== null && k !== undefined) walk(id(m.state.children[k]), lumino(el)[0]);
+        } else if (m.model_name === 'TabModel') {
+            const kids = lumino(el.querySelector(':scope > .widget-tab-contents'));
+            m.state.children.forEach((c, i) => walk(id(c), kids[i]));
         } else if (/^(Box|HBox|VBox|GridBox)Model$/.test(m.model_name)) {
+            const kids = lumino(el);
             m.state.children.forEach((c, i) => walk(id(c), kids[i]));
         }
     };
@@ -194,23 +209,25 @@ TAG_MODELS = """state => {
     });
 }"""
 
-# Fingerprints of the images visible in the widget areas that hold the given elements.
-VISIBLE_IMAGES = """async ids => {
-    const areas = new Set();
-    ids.forEach(i => document.querySelectorAll(`[data-model-id="${i}"]`)
-        .forEach(e => areas.add(e.closest('.widget-subarea'))));
+# SHA-256 of every image visible in the widget area of the k-th displayed view, and the
+# text of its HTML widgets: what a reader sees change.
+AREA_PRINT = """async k => {
+    const s = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')[k];
+    const area = s.previousElementSibling;
     const prints = [];
-    for (const area of areas) {
-        for (const img of area.querySelectorAll('img')) {
-            const r = img.getBoundingClientRect();
-            if (!img.complete || r.width === 0 || r.height === 0) continue;
-            const bytes = await (await fetch(img.src)).arrayBuffer();
-            const digest = await crypto.subtle.digest('SHA-256', bytes);
-            prints.push(Array.from(new Uint8Array(digest)).map(b => b.toString(16)).join(''));
-        }
+    for (const img of area.querySelectorAll('img')) {
+        const r = img.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const bytes = await (await fetch(img.src)).arrayBuffer();
+        const digest = await crypto.subtle.digest('SHA-256', bytes);
+        prints.push(Array.from(new Uint8Array(digest)).map(b => b.toString(16).padStart(2, '0')).join(''));
     }
-    return prints;
+    const texts = Array.from(area.querySelectorAll('.widget-html')).map(e => e.innerText);
+    return {images: prints.sort(), texts: texts};
 }"""
+
+SLIDERS = ("IntSliderModel", "SelectionSliderModel")  # the controls the explorers and players use
+CONTAINERS = ("StackModel", "TabModel")
 
 
 def widget_state(page) -> dict:
@@ -219,64 +236,330 @@ def widget_state(page) -> dict:
     return json.loads(text)["state"] if text else {}
 
 
-def explorers(state) -> dict[str, set[str]]:
-    """{slider model id: ids of the Stacks it is jslinked to}.
+def displayed_views(page) -> list[str]:
+    return page.evaluate("""() => Array.from(document.querySelectorAll(
+        'script[type="application/vnd.jupyter.widget-view+json"]'))
+        .map(s => JSON.parse(s.textContent).model_id)""")
 
-    A slider's ``value`` (IntSlider) or ``index`` (SelectionSlider) linked to a Stack's
-    ``selected_index``, in either direction of a ``jslink``.
+
+def _ref(value):
+    return value.removeprefix("IPY_MODEL_") if isinstance(value, str) else value
+
+
+class Widgets:
+    """The embedded widget state of a page, and what its views should show.
+
+    ``shown(root, values)`` follows the page's jslinks from the given control values
+    (``{(model id, attribute): value}``, read from the browser) to every linked
+    attribute, then walks the model tree from ``root`` as the views do (a Stack or
+    Tab shows its selected child) and returns the SHA-256 of each image it reaches:
+    the frames a reader must be seeing.
     """
-    def ref(end):
-        return end[0].removeprefix("IPY_MODEL_"), end[1]
 
-    links = {}
-    for model in state.values():
-        if model["model_name"] not in ("LinkModel", "DirectionalLinkModel"):
-            continue
-        (a, a_attr), (b, b_attr) = ref(model["state"]["source"]), ref(model["state"]["target"])
-        pairs = [(a, a_attr, b, b_attr)]
-        if model["model_name"] == "LinkModel":
-            pairs.append((b, b_attr, a, a_attr))
-        for s, s_attr, k, k_attr in pairs:
-            if (s_attr in ("value", "index") and "Slider" in state.get(s, {}).get("model_name", "")
-                    and k_attr == "selected_index" and state.get(k, {}).get("model_name") == "StackModel"):
-                links.setdefault(s, set()).add(k)
-    return links
+    def __init__(self, state):
+        self.state = state
+        self.links = []  # (source, target, both ways)
+        for m in state.values():
+            if m["model_name"] in ("LinkModel", "DirectionalLinkModel"):
+                src, dst = m["state"]["source"], m["state"]["target"]
+                self.links.append(((_ref(src[0]), src[1]), (_ref(dst[0]), dst[1]),
+                                   m["model_name"] == "LinkModel"))
+
+    def model(self, mid):
+        return self.state[mid]
+
+    def descendants(self, mid):
+        m = self.state[mid]
+        yield mid
+        for c in m["state"].get("children") or []:
+            yield from self.descendants(_ref(c))
+
+    def image_hash(self, mid):
+        (buf,) = [b for b in self.state[mid].get("buffers", []) if b["path"] == ["value"]]
+        return hashlib.sha256(base64.b64decode(buf["data"])).hexdigest()
+
+    def propagate(self, values):
+        known = dict(values)
+        todo = list(values)
+        while todo:
+            end = todo.pop()
+            for src, dst, both in self.links:
+                for a, b in [(src, dst)] + ([(dst, src)] if both else []):
+                    if a == end and b not in known:
+                        known[b] = known[a]
+                        todo.append(b)
+        return known
+
+    def shown(self, root, values):
+        known = self.propagate(values)
+
+        def get(mid, attr):
+            return known.get((mid, attr), self.state[mid]["state"].get(attr))
+
+        def walk(mid):
+            m = self.state[mid]
+            name, kids = m["model_name"], [_ref(c) for c in m["state"].get("children") or []]
+            if name == "ImageModel":
+                yield self.image_hash(mid)
+            elif name in CONTAINERS:
+                k = get(mid, "selected_index")
+                if k is not None:
+                    yield from walk(kids[k])
+            elif m["model_name"].endswith("BoxModel"):
+                for c in kids:
+                    yield from walk(c)
+
+        return sorted(walk(root))
+
+    def slider_attr(self, mid):
+        return "index" if self.state[mid]["model_name"] == "SelectionSliderModel" else "value"
+
+    def frame_sliders(self, root):
+        """The sliders under ``root`` whose links reach the selected_index of a Stack or Tab."""
+        found = []
+        for mid in self.descendants(root):
+            if self.state[mid]["model_name"] not in SLIDERS:
+                continue
+            reach = self.propagate({(mid, self.slider_attr(mid)): 0})
+            if any(attr == "selected_index" and self.state[t]["model_name"] in CONTAINERS
+                   for t, attr in reach):
+                found.append(mid)
+        return found
 
 
-def test_static_explorers_change_the_picture(visit):
+class Area:
+    """The k-th displayed widget view of a visit: its sliders, what it shows, and checks."""
+
+    def __init__(self, visit, widgets, k, root):
+        self.visit, self.w, self.k, self.root = visit, widgets, k, root
+        self.page = visit.page
+        self.sliders = widgets.frame_sliders(root)
+
+    def handle(self, mid):
+        h = self.page.locator(f'[data-model-id="{mid}"] [role="slider"]')
+        assert h.count() == 1, f"{self.visit.doc}: slider {mid} is not displayed once"
+        return h.first
+
+    def position(self, mid):
+        h = self.handle(mid)
+        return tuple(round(float(h.get_attribute(f"aria-value{k}"))) for k in ("now", "min", "max"))
+
+    def values(self):
+        return {(mid, self.w.slider_attr(mid)): self.position(mid)[0] for mid in self.sliders}
+
+    def seen(self):
+        return self.page.evaluate(AREA_PRINT, self.k)
+
+    def expected(self):
+        return self.w.shown(self.root, self.values())
+
+    def check_frame(self, what, wait_ms=WAIT_MS):
+        """The frame shown is the one for the sliders' current values (polling while it loads)."""
+        expected = self.expected()
+        deadline = time.monotonic() + wait_ms / 1000
+        while True:
+            seen = self.seen()["images"]
+            if seen == expected or time.monotonic() > deadline:
+                break
+            self.page.wait_for_timeout(50)
+        assert seen == expected, (
+            f"{self.visit.doc}: after {what} the sliders are at {self.values()}, but the picture "
+            f"shown is not their frame")
+        assert not self.visit.errors, f"{self.visit.doc}: console errors after {what}: {self.visit.errors}"
+
+    def press(self, mid, key):
+        h = self.handle(mid)
+        h.focus()
+        h.press(key)
+
+    def move_to(self, mid, target):
+        value, lo, hi = self.position(mid)
+        key = "ArrowRight" if target > value else "ArrowLeft"
+        for _ in range(abs(target - value)):
+            self.press(mid, key)
+
+
+def chapter(doc):
+    return doc.startswith("book/ch")
+
+
+def areas(visit):
     page = visit.page
     state = widget_state(page)
-    linked = explorers(state)
-    # Every chapter must respond to its sliders on the static site (the chapter pattern).
-    assert linked or not visit.doc.startswith("book/ch"), f"{visit.doc}: a chapter without an explorer"
-    if not linked:
-        pytest.skip(f"{visit.doc} has no slider linked to a Stack")
+    if not state:
+        return []
     page.evaluate(TAG_MODELS, state)
-    for slider, stacks in linked.items():
-        handle = page.locator(f'[data-model-id="{slider}"] [role="slider"]')
-        assert handle.count() >= 1, f"{visit.doc}: slider {slider} is not displayed (or not in a Box)"
-        handle = handle.first
-        handle.scroll_into_view_if_needed()
-        ids = [slider, *stacks]
-        before_value = handle.get_attribute("aria-valuenow")
-        before = page.evaluate(VISIBLE_IMAGES, ids)
-        assert before, f"{visit.doc}: no image is visible next to slider {slider}"
-        handle.focus()
-        handle.press("ArrowRight")
-        if handle.get_attribute("aria-valuenow") == before_value:  # it was at its maximum
-            handle.press("ArrowLeft")
-        after_value = handle.get_attribute("aria-valuenow")
-        assert after_value != before_value, f"{visit.doc}: slider {slider} did not move"
-        # Poll until the picture changes (a loaded machine can be slow to swap frames).
-        after, deadline = before, time.monotonic() + WAIT_MS / 1000
-        while after == before and time.monotonic() < deadline:
-            page.wait_for_timeout(100)
-            after = page.evaluate(VISIBLE_IMAGES, ids)
-        assert after and after != before, (
-            f"{visit.doc}: moving slider {slider} from {before_value} to {after_value} "
-            f"did not change the picture"
-        )
+    w = Widgets(state)
+    return [Area(visit, w, k, root) for k, root in enumerate(displayed_views(page))]
+
+
+def test_explorers_show_the_frame_of_the_sliders_values(visit):
+    """Every slider of every explorer through its whole range, in three orders, slow and fast."""
+    found = [a for a in areas(visit) if a.sliders and not a.page.locator(
+        f'[data-model-id="{a.root}"] .widget-play').count()]
+    assert found or not chapter(visit.doc), f"{visit.doc}: a chapter without a static explorer"
+    if not found:
+        pytest.skip(f"{visit.doc} has no slider linked to a Stack or Tab of frames")
+    for a in found:
+        a.handle(a.sliders[0]).scroll_into_view_if_needed()
+        a.check_frame("loading")
+        ranges = {mid: a.position(mid)[1:] for mid in a.sliders}
+        assert all(lo < hi for lo, hi in ranges.values()), f"{visit.doc}: a slider with one value"
+        outer, inner = a.sliders[0], a.sliders[-1]
+
+        def sweep(mid, pause):
+            lo, hi = ranges[mid]
+            start = a.position(mid)[0]
+            for target in [*range(start + 1, hi + 1), *range(hi - 1, lo - 1, -1)]:
+                a.move_to(mid, target)
+                a.page.wait_for_timeout(pause)
+                a.check_frame(f"moving slider {mid} to {target}")
+
+        # outer then inner: at every value of the outer slider, the inner one end to end
+        for mid in (outer, inner):
+            a.move_to(mid, ranges[mid][0])
+        lo, hi = ranges[outer]
+        for v in range(lo, hi + 1):
+            a.move_to(outer, v)
+            a.check_frame(f"moving slider {outer} to {v}")
+            sweep(inner, pause=0)
+        # inner then outer, pausing as a reader would
+        for v in range(ranges[inner][0], ranges[inner][1] + 1):
+            a.move_to(inner, v)
+            sweep(outer, pause=150)
+        # alternating, fast: one key each, bouncing off the ends, checked only at the end
+        keys = {mid: "ArrowRight" for mid in a.sliders}
+        for step in range(4 * max(hi - lo for lo, hi in ranges.values()) + 2):
+            mid = a.sliders[step % len(a.sliders)]
+            value = a.position(mid)[0]
+            lo, hi = ranges[mid]
+            if (value == hi and keys[mid] == "ArrowRight") or (value == lo and keys[mid] == "ArrowLeft"):
+                keys[mid] = "ArrowLeft" if keys[mid] == "ArrowRight" else "ArrowRight"
+            a.press(mid, keys[mid])
+        a.check_frame("fast alternating moves")
+        # alternating, slow, checked after every move
+        for step in range(2 * len(a.sliders) * 3):
+            mid = a.sliders[step % len(a.sliders)]
+            value, lo, hi = a.position(mid)
+            a.move_to(mid, lo if value == hi else value + 1)
+            a.page.wait_for_timeout(120)
+            a.check_frame(f"alternating move of slider {mid}")
+    visit.page.wait_for_timeout(500)  # a late error from the last moves
     assert not visit.errors, f"{visit.doc}: console errors while exploring: {visit.errors}"
+
+
+def test_play_buttons_step_through_every_frame(visit):
+    players = [a for a in areas(visit) if a.page.locator(f'[data-model-id="{a.root}"] .widget-play').count()]
+    assert players or not chapter(visit.doc), f"{visit.doc}: a chapter without a play button"
+    if not players:
+        pytest.skip(f"{visit.doc} has no play button")
+    for a in players:
+        assert len(a.sliders) == 1, f"{visit.doc}: a player needs exactly one slider linked to its frames"
+        (mid,) = a.sliders
+        value, lo, hi = a.position(mid)
+        assert value == lo, f"{visit.doc}: a player should start at its first frame"
+        a.check_frame("loading")
+        button = a.page.locator(f'[data-model-id="{a.root}"] .widget-play button').first
+        button.scroll_into_view_if_needed()
+        button.click()
+        seen_values, frames = [], set()
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            value = a.position(mid)[0]
+            seen_values.append(value)
+            frames.add(tuple(a.seen()["images"]))
+            if value == hi:
+                break
+            a.page.wait_for_timeout(100)
+        assert seen_values[-1] == hi, f"{visit.doc}: the player stopped at {seen_values[-1]} of {hi}"
+        assert seen_values == sorted(seen_values), f"{visit.doc}: frames went backwards: {seen_values}"
+        assert len(frames) >= min(3, hi - lo + 1), f"{visit.doc}: the picture did not advance"
+        a.check_frame("playing to the end")
+    assert not visit.errors, f"{visit.doc}: console errors while playing: {visit.errors}"
+
+
+CONTROLS = """k => {
+    const s = document.querySelectorAll('script[type="application/vnd.jupyter.widget-view+json"]')[k];
+    const area = s.previousElementSibling;
+    const out = [];
+    area.querySelectorAll('[role="slider"], button, input, textarea, select, [contenteditable="true"]')
+        .forEach((e, i) => {
+            const r = e.getBoundingClientRect();
+            if (r.width === 0 || r.height === 0 || e.disabled) return;
+            e.dataset.control = `${k}-${i}`;
+            const kind = e.getAttribute('role') === 'slider' ? 'slider'
+                : (e.tagName === 'BUTTON' ? 'button' : 'text');
+            out.push({id: `${k}-${i}`, kind: kind, label: e.getAttribute('title') || e.innerText || ''});
+        });
+    return out;
+}"""
+
+
+def changed(area, before, seconds=5):
+    """What the area shows once it differs from ``before`` (or ``before`` after ``seconds``)."""
+    deadline, after = time.monotonic() + seconds, before
+    while after == before and time.monotonic() < deadline:
+        area.page.wait_for_timeout(100)
+        after = area.seen()
+    return after
+
+
+def test_no_control_on_the_page_is_dead(visit):
+    """Every slider, button and text box a widget shows changes what the reader sees."""
+    dead = []
+    for a in areas(visit):
+        for control in a.page.evaluate(CONTROLS, a.k):
+            el = a.page.locator(f'[data-control="{control["id"]}"]')
+            el.scroll_into_view_if_needed()
+            before = a.seen()
+            if control["kind"] == "slider":
+                now = el.get_attribute("aria-valuenow")
+                el.focus()
+                el.press("ArrowRight")
+                if el.get_attribute("aria-valuenow") == now:
+                    el.press("ArrowLeft")
+            elif control["kind"] == "button":
+                el.click()
+            else:
+                el.fill("")
+                el.type("1")
+                el.press("Enter")
+            after = changed(a, before)
+            if after == before and control["kind"] == "button" and a.sliders:
+                # e.g. a Stop button while its player is already at the first frame:
+                # move the slider away from the start and try once more
+                a.move_to(a.sliders[0], a.position(a.sliders[0])[2])
+                before = a.seen()
+                el.click()
+                after = changed(a, before)
+            if after == before:
+                dead.append(f'{control["kind"]} {control["label"]!r} of widget {a.root}')
+    assert not dead, f"{visit.doc}: controls that change nothing visible: {dead}"
+    assert not visit.errors, f"{visit.doc}: console errors while operating controls: {visit.errors}"
+
+
+WIDE_CODE = """() => {
+    document.querySelectorAll('details').forEach(d => d.open = true);  // hidden inputs count too
+    return Array.from(document.querySelectorAll('article pre'))
+        .filter(p => p.scrollWidth > p.clientWidth + 1)
+        .map(p => `${p.scrollWidth - p.clientWidth}px too wide: ` +
+             p.textContent.split('\\n').reduce((a, b) => a.length >= b.length ? a : b).slice(0, 90));
+}"""
+
+
+def test_code_fits_its_box(visit):
+    """No code block (input or output) is wider than its box at the book's normal width."""
+    wide = visit.page.evaluate(WIDE_CODE)
+    assert not wide, f"{visit.doc}: {len(wide)} code block(s) wider than the text column: {wide}"
+
+
+PAGE_LIMIT = 3_000_000  # bytes of HTML per chapter page (widget frames are embedded in it)
+
+
+@pytest.mark.parametrize("doc", [d for d in toc_files() if chapter(d)])
+def test_chapter_page_stays_under_3_mb(doc, built_book):
+    size = (built_book.html / f"{doc}.html").stat().st_size
+    assert size < PAGE_LIMIT, f"{doc}.html is {size / 1e6:.2f} MB, over the {PAGE_LIMIT / 1e6:g} MB budget"
 
 
 @pytest.mark.parametrize("doc", toc_files())

@@ -13,6 +13,9 @@ from ..validation import as_float_array, check_positive_int, check_X, check_y
 from .figure import CSS_DPI, FRAME_DPI, TrainingFigure
 
 WIDE = {"description_width": "initial"}
+# The sliders of the precomputed widgets show no readout: a SelectionSlider's readout is
+# editable text that does nothing when typed into (a dead control on the site); each
+# frame's title states the values instead.
 
 # The verdict of a run (see :func:`verdict`).
 CONVERGED, NOT_CONVERGED, DIVERGED = "converged", "did not converge", "diverged"

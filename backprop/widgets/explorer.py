@@ -131,11 +131,11 @@ class StaticExplorer(widgets.VBox):
 
         self.lr_slider = widgets.SelectionSlider(
             options=[(f"{lr:g}", lr) for lr in lrs], value=lrs[len(lrs) // 2],
-            description="learning rate", continuous_update=True, style=WIDE,
+            description="learning rate", continuous_update=True, readout=False, style=WIDE,
         )
         self.inner_slider = widgets.SelectionSlider(
             options=[(str(k), k) for k in inner], value=inner[start],
-            description=inner_name, continuous_update=True, style=WIDE,
+            description=inner_name, continuous_update=True, readout=False, style=WIDE,
         )
         self.stack, self.links = self._linked_stack()
         super().__init__([widgets.HBox([self.lr_slider, self.inner_slider]), self.stack,

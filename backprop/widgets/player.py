@@ -92,7 +92,7 @@ class TrainingPlayer(widgets.VBox):
         self.stack = deck([frame_image(p, fig) for p in pngs], selected_index=0)
         self.slider = widgets.SelectionSlider(
             options=[(str(e), k) for k, e in enumerate(self.epochs_shown)], value=0,
-            description="epochs", continuous_update=True, style=WIDE,
+            description="epochs", continuous_update=True, readout=False, style=WIDE,
         )
         self.play = widgets.Play(value=0, min=0, max=len(pngs) - 1, step=1,
                                  interval=int(interval), description="play", repeat=False,
