@@ -41,6 +41,7 @@ _WIDTH = 8.0  # inches: the book's text width
 _MAX_UNITS = 4  # unit level: at most this many units in a layer
 _MAX_SOURCES = 10  # unit level: at most this many scalars (a, w, b) feeding one layer
 _MAX_LAYERS = 2
+_MAX_OUTPUTS = 2  # unit level: the labels dL/da_j of more outputs crowd at the loss
 
 
 # ------------------------------------------------------------------ result
@@ -278,6 +279,8 @@ def _check_unit_size(sizes):
     for l, n in enumerate(sizes):
         if n > _MAX_UNITS:
             problems.append(f"n_{l} = {n} units (at most {_MAX_UNITS})")
+    if _MAX_UNITS >= sizes[L] > _MAX_OUTPUTS:
+        problems.append(f"n_{L} = {sizes[L]} outputs (at most {_MAX_OUTPUTS})")
     for l in range(1, L + 1):
         feeding = sizes[l - 1] + sizes[l] * (sizes[l - 1] + 1)
         if feeding > _MAX_SOURCES:
@@ -319,6 +322,10 @@ def _unit_layout(sizes, g, names, width):
     outs = [names.a(L, j)[0] for j in range(1, sizes[L] + 1)]
     ys_t = [names.y(j)[0] for j in range(1, sizes[L] + 1)]
     zs = [pos[names.z(L, j)[0]][1] for j in range(1, sizes[L] + 1)]
+    if len(zs) > 1 and (zs[0] - zs[-1]) / (len(zs) - 1) < 0.95:
+        # room between the outputs for the labels dL/da_j (two lines high with the log loss)
+        mid = float(np.mean(zs))
+        zs = [mid + 0.95 * ((len(zs) - 1) / 2 - j) for j in range(len(zs))]
     for name, zy in zip(outs, zs):
         pos[name] = (2 * L * dx, zy)
     low = min(zs) - 0.75
@@ -333,8 +340,15 @@ _G_PRIME = {
     "sigmoid": r"\sigma^{\prime}",
     "relu": r"\mathrm{ReLU}^{\prime}",
     "tanh": r"\tanh^{\prime}",
-    "identity": r"\mathrm{id}^{\prime}",
+    "identity": "1",  # g' = 1: written as the factor it is
 }
+
+
+def _times_g_prime(activation, l):
+    """The factor ``⊙ g'(Z[l])`` of (B2); nothing for the identity, whose g' is 1."""
+    if activation == "identity":
+        return ""
+    return rf"\odot {_G_PRIME[activation]}(Z^{{[{l}]}})"
 
 
 def _layer_graph(sizes, activations, loss):
@@ -349,7 +363,10 @@ def _layer_graph(sizes, activations, loss):
         g.edge(f"A[{l - 1}]", f"Z[{l}]", _m(rf"W^{{[{l}]\top}}\,\cdot"))  # dA[l-1] = W[l]^T dZ[l]
         g.edge(f"W[{l}]", f"Z[{l}]", _m(rf"\cdot\,A^{{[{l - 1}]\top}}"))  # (B3)
         g.edge(f"b[{l}]", f"Z[{l}]", "row sums")  # (B4)
-        g.edge(f"Z[{l}]", f"A[{l}]", _m(rf"\odot\,{_G_PRIME[activations[l - 1]]}(Z^{{[{l}]}})"))
+        g_prime = _G_PRIME[activations[l - 1]]
+        if activations[l - 1] != "identity":
+            g_prime += f"(Z^{{[{l}]}})"
+        g.edge(f"Z[{l}]", f"A[{l}]", _m(rf"\odot\,{g_prime}"))
     g.node("J", "J", "loss", r"1\times 1", ("J",))
     g.node("Y", "Y", "target", rf"{sizes[L]}\times m", ("Y",))
     a = f"A^{{[{L}]}}"
@@ -371,7 +388,7 @@ def _layer_graph(sizes, activations, loss):
 def _layer_layout(sizes, width):
     L = len(sizes) - 1
     ncol = 2 * L + 2
-    dx = min(1.7, (width - 0.9) / (ncol - 1))
+    dx = max(0.95, min(1.7, (width - 0.9) / (ncol - 1)))  # more than 3 layers: wider than 8 in
     pos = {"A[0]": (0.0, 0.0)}
     for l in range(1, L + 1):
         pos[f"Z[{l}]"] = ((2 * l - 1) * dx, 0.0)
@@ -430,13 +447,13 @@ def _layer_formula(g, sizes, activations, loss, path):
         l += 1
     for k in range(l, L):
         lines.append((rf"\mathrm{{d}}Z^{{[{k}]}} = (W^{{[{k + 1}]\top}}\,\mathrm{{d}}Z^{{[{k + 1}]}})"
-                      rf"\odot {_G_PRIME[activations[k - 1]]}(Z^{{[{k}]}})", "B2"))
+                      + _times_g_prime(activations[k - 1], k), "B2"))
     a = f"A^{{[{L}]}}"
     if loss == "bce":
         lines.append((rf"\mathrm{{d}}Z^{{[{L}]}} = \dfrac{{1}}{{m}}({a}-Y)", "B1"))
     else:
         lines.append((rf"\mathrm{{d}}Z^{{[{L}]}} = \dfrac{{2}}{{m}}({a}-Y)"
-                      rf"\odot {_G_PRIME[activations[L - 1]]}(Z^{{[{L}]}})", "B1"))
+                      + _times_g_prime(activations[L - 1], L), "B1"))
     return [f"${t}$" + (f"   ({eq})" if eq else "") for t, eq in lines]
 
 
@@ -568,7 +585,7 @@ class _Drawer:
         t_lo, t_hi = (free.min(), free.max()) if free.size else (0.4, 0.6)
         vertical = abs(x1 - x0) < 1e-9
         horizontal = abs(y1 - y0) < 1e-9
-        fracs = [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85, 0.45, 0.55]
+        fracs = [0.5, 0.35, 0.65, 0.25, 0.75, 0.15, 0.85, 0.45, 0.55, 0.05, 0.95]
         right, left = (w / 2 + 0.06, 0.0), (-(w / 2 + 0.06), 0.0)
         if self.level == "layer" and horizontal:
             # above the row of nodes into Z and J, below it into A: clear of the W and b edges
@@ -642,7 +659,7 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         1[z > 0] for ReLU (ReLU'(0) = 0), 1 - a^2 for tanh, 1 for the
         identity, and dL/da = (a - y) / (a(1 - a)) for the log loss,
         2(a - y) for the squared error.  Only for small networks (at most 4
-        units in a layer, 10 scalars feeding a layer, 2 layers).
+        units in a layer, 2 outputs, 10 scalars feeding a layer, 2 layers).
 
         ``"layer"``: the matrices of the columns convention as nodes with
         their shapes (``A[0]`` n_0 x m, ``W[l]`` n_l x n_(l-1), ``b[l]`` n_l x 1,
@@ -651,7 +668,8 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         its head: ``⊙ g'(Z[l])`` on ``Z[l] -> A[l]`` (B2), ``W[l]ᵀ ·`` on
         ``A[l-1] -> Z[l]`` (B2), ``· A[l-1]ᵀ`` on ``W[l] -> Z[l]`` (B3),
         "row sums" on ``b[l] -> Z[l]`` (B4), and dJ/dA[L] on ``A[L] -> J``
-        (with the next one it makes the output delta, B1).
+        (with the next one it makes the output delta, B1).  About 8 inches
+        wide up to 3 layers, wider beyond.
     wrt : str or None
         The node whose gradient to highlight.  Unit level, one layer of one
         unit (chapter 1): ``"w_1"``, ``"w_2"``, ... (``"w"`` for a single

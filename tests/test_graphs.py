@@ -161,7 +161,7 @@ LAYER_RULES = {
     "sigmoid": r"$\odot\,\sigma^{\prime}(Z^{[1]})$",
     "relu": r"$\odot\,\mathrm{ReLU}^{\prime}(Z^{[1]})$",
     "tanh": r"$\odot\,\tanh^{\prime}(Z^{[1]})$",
-    "identity": r"$\odot\,\mathrm{id}^{\prime}(Z^{[1]})$",
+    "identity": r"$\odot\,1$",  # g' = 1
 }
 
 
@@ -383,8 +383,14 @@ def test_formula_under_the_graph():
     lay = cg([2, 3, 2, 1], ["sigmoid"] * 3, "bce", level="layer", wrt="W[2]")
     lines = lay.formula.splitlines()
     assert [line.rsplit("(", 1)[-1] for line in lines] == ["B3)", "B2)", "B1)"]
-    assert lay.formula in [t.get_text() for t in lay.texts] or all(
-        line in [t.get_text() for t in lay.texts] for line in lines)
+    assert [t.get_text() for t in lay.note_texts] == lines
+    # squared error: (B1) keeps g'(Z[L]), unless the output is the identity (g' = 1)
+    sig = cg([1, 3, 1], ["sigmoid", "sigmoid"], "mse", level="layer", wrt="b[2]").formula.splitlines()
+    assert sig[-1] == r"$\mathrm{d}Z^{[2]} = \dfrac{2}{m}(A^{[2]}-Y)\odot \sigma^{\prime}(Z^{[2]})$   (B1)"
+    ident = cg([1, 3, 1], ["sigmoid", "identity"], "mse", level="layer", wrt="W[1]").formula.splitlines()
+    assert ident[-1] == r"$\mathrm{d}Z^{[2]} = \dfrac{2}{m}(A^{[2]}-Y)$   (B1)"
+    assert ident[1] == (r"$\mathrm{d}Z^{[1]} = (W^{[2]\top}\,\mathrm{d}Z^{[2]})"
+                        r"\odot \sigma^{\prime}(Z^{[1]})$   (B2)")
 
 
 # ------------------------------------------------------------------- errors
@@ -408,7 +414,7 @@ def test_aliases():
         cg([2, 2, 1], ["relu", "sigmoid"], "bce", wrt="w_1")
 
 
-@pytest.mark.parametrize("sizes", [[5, 1], [2, 5, 1], [3, 4, 1], [2, 3, 1], [1, 1, 1, 1]])
+@pytest.mark.parametrize("sizes", [[5, 1], [2, 5, 1], [3, 4, 1], [2, 3, 1], [1, 1, 1, 1], [1, 3], [2, 2, 3]])
 def test_unit_level_refuses_big_nets(sizes):
     acts = ["sigmoid"] * (len(sizes) - 1)
     with pytest.raises(ValueError, match='level="layer"'):
@@ -507,19 +513,55 @@ def _stand_in_records(sizes, epochs, seed=0):
     return out
 
 
+def _trained_records(epochs=(0, 20, 40, 60)):
+    """(epoch, net.trace(X, y)) while a three-sigmoid-layer net (chapter 4's) trains."""
+    X, y = bp.datasets.moons(80, noise=0.2, seed=0)
+    net = bp.MLP([2, 3, 2, 1], activations=["sigmoid"] * 3, loss="bce", seed=0)
+    records, done = [], 0
+    for e in epochs:
+        if e > done:
+            net.fit(X, y, lr=0.5, epochs=e - done)
+            done = e
+        records.append((e, net.trace(X, y)))
+    return X, y, records
+
+
 @pytest.mark.parametrize("what", ["dZ", "dW", "db"])
-def test_gradient_sizes_are_frobenius_norms(what):
-    records = _stand_in_records([2, 3, 2, 1], [0, 10, 20, 30, 40])
+def test_gradient_sizes_are_frobenius_norms_of_the_trace(what):
+    _, _, records = _trained_records()
     fig, ax = plt.subplots()
     view = bp.plotting.plot_gradient_sizes(records, ax=ax, what=what)
     assert sorted(view.sizes) == [1, 2, 3]
     for l in (1, 2, 3):
         expected = [np.sqrt(np.sum(getattr(t[l], what) ** 2)) for _, t in records]
-        np.testing.assert_allclose(view.sizes[l], expected, rtol=1e-14)
-        np.testing.assert_allclose(view.lines[l].get_ydata(), expected, rtol=1e-14)
-        np.testing.assert_array_equal(view.lines[l].get_xdata(), [0, 10, 20, 30, 40])
+        np.testing.assert_allclose(view.sizes[l], expected, rtol=1e-13)
+        np.testing.assert_allclose(view.lines[l].get_ydata(), expected, rtol=1e-13)
+        np.testing.assert_array_equal(view.lines[l].get_xdata(), [0, 20, 40, 60])
+    np.testing.assert_array_equal(view.epochs, [0, 20, 40, 60])
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["layer 1", "layer 2", "layer 3"]
     assert ax.get_yscale() == "log"
+
+
+def test_gradient_sizes_agree_with_the_fast_gradients():
+    """dW sizes from the reference-loop trace vs net.gradients (the fast loop) of the same net."""
+    X, y, records = _trained_records(epochs=(0,))
+    view = bp.plotting.plot_gradient_sizes(records, what="dW")
+    fresh = bp.MLP([2, 3, 2, 1], activations=["sigmoid"] * 3, loss="bce", seed=0)
+    dWs, dbs = fresh.gradients(X, y)
+    for l in (1, 2, 3):
+        assert view.sizes[l][0] == pytest.approx(np.linalg.norm(dWs[l - 1]), rel=1e-12)
+    view = bp.plotting.plot_gradient_sizes(records, what="db")
+    for l in (1, 2, 3):
+        assert view.sizes[l][0] == pytest.approx(np.linalg.norm(dbs[l - 1]), rel=1e-12)
+
+
+def test_gradient_sizes_with_a_stand_in_trace():
+    """Anything shaped like a Trace works: len(trace) == L, trace[l].dZ for l = 1..L."""
+    records = _stand_in_records([2, 3, 2, 1], [0, 10, 20])
+    view = bp.plotting.plot_gradient_sizes(records)
+    for l in (1, 2, 3):
+        expected = [np.linalg.norm(t[l].dZ) for _, t in records]
+        np.testing.assert_allclose(view.sizes[l], expected, rtol=1e-14)
 
 
 def test_gradient_sizes_errors_and_labels():
@@ -540,22 +582,3 @@ def test_gradient_sizes_errors_and_labels():
     zero[0][1][1].dZ = np.zeros((1, 7))
     with pytest.raises(ValueError, match="log=False"):
         bp.plotting.plot_gradient_sizes(zero)
-
-
-@pytest.mark.skipif(not hasattr(bp.MLP, "trace"), reason="net.trace (issue 8) not merged yet")
-def test_gradient_sizes_from_the_real_trace():
-    X, y = bp.datasets.two_moons(60, noise=0.2, seed=0) if hasattr(bp.datasets, "two_moons") else (
-        np.random.default_rng(0).normal(size=(60, 2)), (np.random.default_rng(1).random(60) > 0.5) * 1.0)
-    net = bp.MLP([2, 3, 2, 1], activations=["sigmoid"] * 3, loss="bce", seed=0)
-    records = []
-    for epoch in range(0, 60, 20):
-        records.append((epoch, net.trace(X, y)))
-        net.fit(X, y, lr=0.5, epochs=20)
-    view = bp.plotting.plot_gradient_sizes(records, what="dW")
-    dWs, _ = net.gradients(X, y)
-    assert len(view.sizes) == 3
-    # the first record is the untrained net: compare with gradients computed by the package's other path
-    fresh = bp.MLP([2, 3, 2, 1], activations=["sigmoid"] * 3, loss="bce", seed=0)
-    dWs, _ = fresh.gradients(X, y)
-    for l in (1, 2, 3):
-        assert view.sizes[l][0] == pytest.approx(np.linalg.norm(dWs[l - 1]), rel=1e-12)
