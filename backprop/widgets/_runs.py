@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import losses
 from ..network import MLP, TrainingDiverged
 from ..validation import as_float_array, check_positive_int, check_X, check_y
 from .figure import CSS_DPI, FRAME_DPI, TrainingFigure
@@ -26,13 +27,14 @@ FRAME_COLORS = 32  # palette size of stored frames: small files, smooth enough f
 
 
 def setup(X, y, loss, output, problem):
-    """Checked ``(X, y, output, problem)``; the problem follows from the loss unless given."""
+    """Checked ``(X, y, output, problem)``; the problem and the output follow from the loss."""
     X = as_float_array(X, "X")
     if X.ndim != 2:
         raise ValueError(f"X must be 2-D with shape (m, n_0), one example per row; got {X.shape}")
     X = check_X(X, X.shape[1])
+    spec = losses.get(loss)
     if problem is None:
-        problem = "classification" if loss == "bce" else "regression"
+        problem = spec.task
     if problem not in TrainingFigure.PROBLEMS:
         raise ValueError(
             f"problem must be 'classification' or 'regression' (or None), got {problem!r}"
@@ -45,7 +47,7 @@ def setup(X, y, loss, output, problem):
             f"got X with shape {X.shape}"
         )
     if output is None:
-        output = "sigmoid" if loss == "bce" else "identity"
+        output = spec.default_output
     y = check_y(y, X.shape[0], 1, loss)[:, 0]
     return X, y, output, problem
 
