@@ -17,6 +17,7 @@ from ..validation import check_learning_rate, check_positive_int
 from ._runs import (
     COLORS,
     DIVERGED,
+    FRAME_COLORS,
     WIDE,
     Run,
     cost_after,
@@ -149,7 +150,10 @@ class LiveTrainer:
         for s in (self.lr_slider, self.epochs_slider, *self.hidden_sliders):
             s.observe(self._on_change, "value")
         self.retrain()
-        self._first_png, self._first_message = bytes(self.image.value), self.last_message
+        # The first picture is stored in the notebook (widget state) and shown on the static
+        # site: a palette PNG, several times smaller; later redraws favour speed instead.
+        self._first_png = self.figure.to_png(compress_level=9, colors=FRAME_COLORS)
+        self.image.value, self._first_message = self._first_png, self.last_message
 
     def __repr__(self):
         return (f"LiveTrainer(problem={self.problem!r}, lr={self.lr:g}, "
