@@ -5,6 +5,10 @@
 # then copy the browser assets into _vendor/assets.
 
 PYTHON ?= python3
+# The one Python version of the book: runtime.txt names it (Binder reads that file); the
+# pins in requirements.txt are tested with it.  Installing stops with a clear message
+# when the Python at hand is another version (see check-python below).
+PYTHON_VERSION := $(patsubst python-%,%,$(strip $(shell cat runtime.txt)))
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
@@ -13,7 +17,7 @@ VENV_STAMP := $(VENV)/.installed
 NPM_STAMP := node_modules/.installed
 VENDOR_STAMP := _vendor/assets/.vendored
 
-.PHONY: book test test-fast bench vendor venv chromium clean
+.PHONY: book test test-fast bench vendor venv chromium clean check-python
 
 book: $(VENV_STAMP) $(VENDOR_STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
@@ -37,7 +41,16 @@ bench: $(VENV_STAMP)
 venv: $(VENV_STAMP)
 vendor: $(VENDOR_STAMP)
 
-$(VENV_STAMP): requirements.txt pyproject.toml
+# The Python that makes (or made) .venv must be PYTHON_VERSION, checked before pip runs.
+check-python:
+	@$(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) -c 'import sys; v = "%d.%d" % sys.version_info[:2]; \
+	sys.exit(0 if v == "$(PYTHON_VERSION)" else "error: the book needs Python $(PYTHON_VERSION) (runtime.txt; " \
+	"requirements.txt is pinned and tested for it), but $(if $(wildcard $(BIN)/python),$(BIN)/python,$(PYTHON)) is " \
+	"Python " + v + ". Install Python $(PYTHON_VERSION) and run e.g. `make book PYTHON=python$(PYTHON_VERSION)`" \
+	"$(if $(wildcard $(BIN)/python), after deleting $(VENV) (it was made with Python " + v + "),).")'
+
+$(VENV_STAMP): requirements.txt pyproject.toml runtime.txt
+	@$(MAKE) --no-print-directory check-python
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
 	touch $@
