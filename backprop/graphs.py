@@ -52,8 +52,10 @@ class GraphDrawing:
     ----------
     ax : the matplotlib ``Axes``.
     level : ``"unit"`` or ``"layer"``.
-    nodes : dict ``{name: (x, y)}``, the centre of each node (in inches when
-        the function made the figure).
+    nodes : dict ``{name: (x, y)}``, the centre of each node in data
+        coordinates: inches of the layout (the figure's inches when the
+        function made the figure; in a smaller given Axes everything, fonts
+        included, is scaled down together).
     labels : dict ``{name: mathtext}``, how each node is written.
     kinds : dict ``{name: kind}``, kind one of ``"input"``, ``"param"``,
         ``"var"``, ``"loss"``, ``"target"``.
@@ -78,6 +80,7 @@ class GraphDrawing:
         factors whose product is the gradient; ``None`` with several paths
         (see ``chains``).
     chains : one such list per path.
+    aliases : dict ``{other name: name}``, the other names ``wrt`` accepts.
     formula : the mathtext of the annotation under the graph.
     patches, arrows : the artists of the nodes and edges: ``patches[name]``,
         ``arrows[(src, dst)]``.
@@ -471,19 +474,12 @@ def _overlap(a, b, gap=0.02):
     return not (a[2] + gap <= b[0] or b[2] + gap <= a[0] or a[3] + gap <= b[1] or b[3] + gap <= a[1])
 
 
-def _seg_box_hit(p, q, box, pad=0.0):
-    """Whether the segment p-q passes through the box (x0, y0, x1, y1)."""
-    ts = np.linspace(0, 1, 41)
-    xs = p[0] + ts * (q[0] - p[0])
-    ys = p[1] + ts * (q[1] - p[1])
-    return bool(np.any((xs > box[0] - pad) & (xs < box[2] + pad) & (ys > box[1] - pad) & (ys < box[3] + pad)))
-
-
 class _Drawer:
+    """Draws a :class:`_Graph` at the given centres; all lengths in inches of the layout."""
+
     def __init__(self, graph, pos, level):
         self.g, self.pos, self.level = graph, pos, level
-        self.boxes = {}  # node -> (x0, y0, x1, y1) in inches
-        self.sizes = {}
+        self.boxes = {}  # node -> (x0, y0, x1, y1)
 
     def node_box(self, name):
         info = self.g.nodes[name]
@@ -502,13 +498,14 @@ class _Drawer:
             hw, hh = max(hw, 0.3), max(hh, 0.25)
         return (x - hw, y - hh, x + hw, y + hh), ("box", hw, hh)
 
-    def draw(self, ax, s, highlight_nodes, highlight_edges):
-        """Draw into ``ax`` whose data unit is ``1 / s`` inches... data = inches * s_inv."""
-        artists = {"patches": {}, "arrows": {}, "texts": [], "node_texts": {}, "edge_texts": {}}
-        k = 1.0 / s  # data units per inch
+    def draw(self, ax, scale, highlight_nodes, highlight_edges):
+        """Draw into ``ax``, whose data unit is one inch of the layout shown at ``scale`` inches.
 
-        def D(p):
-            return (p[0] * k, p[1] * k)
+        Font sizes are multiplied by ``scale`` (at most 1) so that the texts keep
+        fitting their nodes in an Axes smaller than the layout.
+        """
+        artists = {"patches": {}, "arrows": {}, "texts": [], "node_texts": {}, "edge_texts": {}}
+        f = min(1.0, scale)
 
         for name, info in self.g.nodes.items():
             box, shape = self.node_box(name)
@@ -520,13 +517,13 @@ class _Drawer:
             fill = {"param": _PARAM_FILL, "loss": _LOSS_FILL}.get(info["kind"], "white")
             ls = "--" if info["kind"] == "target" else "-"
             if shape[0] == "circle":
-                patch = Circle(D((x, y)), shape[1] * k, facecolor=fill, edgecolor=ec, lw=lw, ls=ls,
+                patch = Circle((x, y), shape[1], facecolor=fill, edgecolor=ec, lw=lw, ls=ls,
                                zorder=3)
             else:
                 hw, hh = shape[1], shape[2]
                 rad = 0.06 if info["kind"] == "param" else 0.08
-                patch = FancyBboxPatch(D((x - hw + rad, y - hh + rad)), (2 * hw - 2 * rad) * k,
-                                       (2 * hh - 2 * rad) * k, boxstyle=f"round,pad={rad * k}",
+                patch = FancyBboxPatch((x - hw + rad, y - hh + rad), 2 * hw - 2 * rad,
+                                       2 * hh - 2 * rad, boxstyle=f"round,pad={rad}",
                                        facecolor=fill, edgecolor=ec, lw=lw, ls=ls, zorder=3)
             ax.add_patch(patch)
             artists["patches"][name] = patch
@@ -535,12 +532,12 @@ class _Drawer:
                 _, hm = _text_size(_m(info["label"]), pt)
                 _, hs = _text_size(_m(info["sub"]), _LABEL_PT)
                 top = y + (hm + hs + 0.06) / 2
-                texts = [ax.text(*D((x, top - hm / 2)), _m(info["label"]), ha="center", va="center",
-                                 fontsize=pt, zorder=4),
-                         ax.text(*D((x, top - hm - 0.06 - hs / 2)), _m(info["sub"]), ha="center",
-                                 va="center", fontsize=_LABEL_PT, color="0.3", zorder=4)]
+                texts = [ax.text(x, top - hm / 2, _m(info["label"]), ha="center", va="center",
+                                 fontsize=pt * f, zorder=4),
+                         ax.text(x, top - hm - 0.06 - hs / 2, _m(info["sub"]), ha="center",
+                                 va="center", fontsize=_LABEL_PT * f, color="0.3", zorder=4)]
             else:
-                texts = [ax.text(*D((x, y)), _m(info["label"]), ha="center", va="center", fontsize=pt,
+                texts = [ax.text(x, y, _m(info["label"]), ha="center", va="center", fontsize=pt * f,
                                  zorder=4)]
             artists["texts"] += texts
             artists["node_texts"][name] = texts
@@ -548,9 +545,9 @@ class _Drawer:
         for src, dst, label in self.g.edges:
             hot = (src, dst) in highlight_edges
             arrow = FancyArrowPatch(
-                D(self.pos[src]), D(self.pos[dst]), patchA=artists["patches"][src],
-                patchB=artists["patches"][dst], arrowstyle="-|>", mutation_scale=10 if hot else 8,
-                shrinkA=1, shrinkB=1, color=HIGHLIGHT if hot else _EDGE, lw=2.2 if hot else 0.9,
+                self.pos[src], self.pos[dst], patchA=artists["patches"][src],
+                patchB=artists["patches"][dst], arrowstyle="-|>", mutation_scale=(10 if hot else 8) * f,
+                shrinkA=1, shrinkB=1, color=HIGHLIGHT if hot else _EDGE, lw=(2.2 if hot else 0.9) * f,
                 ls="--" if label is None else "-", zorder=2 if hot else 1,
             )
             ax.add_artist(arrow)  # not add_patch: the limits are set below, and clipping is slow
@@ -563,7 +560,7 @@ class _Drawer:
             hot = (src, dst) in highlight_edges
             x, y = self._place(src, dst, label, placed)
             artists["edge_texts"][(src, dst)] = ax.text(
-                *D((x, y)), label, ha="center", va="center", fontsize=_LABEL_PT, zorder=5,
+                x, y, label, ha="center", va="center", fontsize=_LABEL_PT * f, zorder=5,
                 color=HIGHLIGHT if hot else "0.1", fontweight="bold" if hot else "normal",
                 bbox={"boxstyle": "round,pad=0.12", "facecolor": "white", "edgecolor": "none",
                       "alpha": 0.92},
@@ -768,27 +765,26 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
 
         fig = plt.figure(figsize=(W, H))
         ax = fig.add_axes((0, 0, 1, 1))
-        s = 1.0  # inches per data unit
+        scale = 1.0  # inches on the page per inch of the layout
     else:
         bb = ax.get_position()
         fw, fh = ax.figure.get_size_inches()
-        s = min(bb.width * fw / W, bb.height * fh / H)
+        scale = min(bb.width * fw / W, bb.height * fh / H)
     out.ax = ax
-    artists = drawer.draw(ax, s, hot_nodes, hot_edges)
-    k = 1.0 / s
-    ax.set_xlim(x0 * k, x1 * k)
-    ax.set_ylim(y0 * k, y1 * k)
+    artists = drawer.draw(ax, scale, hot_nodes, hot_edges)
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
     ax.axis("off")
     y = y_note - 0.05
     out.note_texts = []
     for t in lines:
         h = _text_size(t, _NOTE_PT)[1]
-        out.note_texts.append(ax.text(x0 * k + 0.1 * k, (y - h / 2) * k, t, ha="left", va="center",
-                                      fontsize=_NOTE_PT, color=HIGHLIGHT))
+        out.note_texts.append(ax.text(x0 + 0.1, y - h / 2, t, ha="left", va="center",
+                                      fontsize=_NOTE_PT * min(1.0, scale), color=HIGHLIGHT))
         y -= h + 0.12
     artists["texts"] += out.note_texts
-    out.nodes = {n: (pos[n][0] * k, pos[n][1] * k) for n in g.nodes}
+    out.nodes = {n: pos[n] for n in g.nodes}
     out.labels = {n: _m(info["label"]) for n, info in g.nodes.items()}
     out.kinds = {n: info["kind"] for n, info in g.nodes.items()}
     out.index = {n: info["index"] for n, info in g.nodes.items()}

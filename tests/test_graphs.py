@@ -476,13 +476,24 @@ def test_chapter_figures_are_legible(sizes, acts, loss, level, wrt):
             assert nb.x0 <= tb.x0 and tb.x1 <= nb.x1 and nb.y0 <= tb.y0 and tb.y1 <= nb.y1, n
 
 
-def test_draws_on_a_given_axes():
-    fig, ax = plt.subplots(figsize=(6, 3))
-    d = cg([2, 1], ["sigmoid"], "bce", wrt="b", ax=ax)
-    assert d.ax is ax and ax.patches
+@pytest.mark.parametrize("figsize", [(4, 2), (12, 8)])
+def test_draws_on_a_given_axes(figsize):
+    """In a smaller Axes the fonts shrink with the layout: names still inside their nodes."""
+    fig, ax = plt.subplots(figsize=figsize)
+    d = cg([2, 2, 1], ["relu", "sigmoid"], "bce", wrt="b[1]_2", ax=ax)
+    assert d.ax is ax and d.path[-1] == "b[1]_2"
     x0, x1 = ax.get_xlim()
     for x, _ in d.nodes.values():
         assert x0 < x < x1
+    fig.canvas.draw()
+    r = fig.canvas.get_renderer()
+    for n, ts in d.node_texts.items():
+        nb = d.patches[n].get_window_extent(r)
+        for t in ts:
+            tb = t.get_window_extent(r)
+            assert nb.x0 <= tb.x0 and tb.x1 <= nb.x1 and nb.y0 <= tb.y0 and tb.y1 <= nb.y1, n
+    sizes = {t.get_fontsize() for t in d.texts}
+    assert (max(sizes) < 9) == (figsize == (4, 2))
 
 
 # ------------------------------------------------------------ gradient sizes
