@@ -438,8 +438,11 @@ def _layer_formula(g, sizes, activations, loss, path):
     L = len(sizes) - 1
     target = path[-1]
     lines = []
-    m = re.fullmatch(r"([WbZA])\[(\d)\]", target)
+    m = re.fullmatch(r"([WbZA])\[(\d+)\]", target)
     kind, l = m.group(1), int(m.group(2))
+    if (kind, l) == ("A", L):  # the output: dJ/dA[L], the label of the edge into J
+        label = {(s, d): lab for s, d, lab in g.edges}[(target, "J")]
+        return [rf"$\mathrm{{d}}A^{{[{L}]}} = {label.strip('$')}$"]
     if kind == "W":
         lines.append((rf"\mathrm{{d}}W^{{[{l}]}} = \mathrm{{d}}Z^{{[{l}]}}\,A^{{[{l - 1}]\top}}", "B3"))
     elif kind == "b":

@@ -384,6 +384,11 @@ def test_formula_under_the_graph():
     lines = lay.formula.splitlines()
     assert [line.rsplit("(", 1)[-1] for line in lines] == ["B3)", "B2)", "B1)"]
     assert [t.get_text() for t in lay.note_texts] == lines
+    out = cg([3, 4, 1], ["relu", "sigmoid"], "bce", level="layer", wrt="A[2]")
+    assert out.formula == r"$\mathrm{d}A^{[2]} = \dfrac{1}{m}\,\dfrac{A^{[2]}-Y}{A^{[2]}(1-A^{[2]})}$"
+    hidden = cg([3, 4, 1], ["relu", "sigmoid"], "bce", level="layer", wrt="A[1]").formula.splitlines()
+    assert hidden[0] == r"$\mathrm{d}A^{[1]} = W^{[2]\top}\,\mathrm{d}Z^{[2]}$"
+    assert hidden[1] == r"$\mathrm{d}Z^{[2]} = \dfrac{1}{m}(A^{[2]}-Y)$   (B1)"
     # squared error: (B1) keeps g'(Z[L]), unless the output is the identity (g' = 1)
     sig = cg([1, 3, 1], ["sigmoid", "sigmoid"], "mse", level="layer", wrt="b[2]").formula.splitlines()
     assert sig[-1] == r"$\mathrm{d}Z^{[2]} = \dfrac{2}{m}(A^{[2]}-Y)\odot \sigma^{\prime}(Z^{[2]})$   (B1)"
@@ -564,6 +569,16 @@ def test_gradient_sizes_agree_with_the_fast_gradients():
     view = bp.plotting.plot_gradient_sizes(records, what="db")
     for l in (1, 2, 3):
         assert view.sizes[l][0] == pytest.approx(np.linalg.norm(dbs[l - 1]), rel=1e-12)
+
+
+def test_gradient_size_ratios():
+    _, _, records = _trained_records(epochs=(0, 30))
+    view = bp.plotting.plot_gradient_sizes(records)
+    r = view.ratios()
+    np.testing.assert_array_equal(r[3], [1.0, 1.0])
+    for l in (1, 2):
+        expected = [np.linalg.norm(t[l].dZ) / np.linalg.norm(t[3].dZ) for _, t in records]
+        np.testing.assert_allclose(r[l], expected, rtol=1e-13)
 
 
 def test_gradient_sizes_with_a_stand_in_trace():
