@@ -75,10 +75,11 @@ class GraphDrawing:
         scalar reaches the loss along several routes (then the gradient is the
         sum over the paths).
     path : the nodes of the highlighted path from the loss (cost) to ``wrt``;
-        with several paths, every node on any of them, nearest the loss first.
+        with several paths, every node on any of them, nearest the loss first;
+        ``[]`` without ``wrt``.
     chain : the edge labels along the path, nearest the loss first: the
         factors whose product is the gradient; ``None`` with several paths
-        (see ``chains``).
+        (see ``chains``) or without ``wrt``.
     chains : one such list per path.
     aliases : dict ``{other name: name}``, the other names ``wrt`` accepts.
     formula : the mathtext of the annotation under the graph.
@@ -625,7 +626,13 @@ def _resolve(g, wrt):
     if name is None or g.nodes[name]["kind"] in ("loss", "target"):
         valid = [n for n, info in g.nodes.items() if info["kind"] not in ("loss", "target")]
         extra = sorted(a for a, n in g.aliases.items() if n in valid and a not in g.nodes)
-        msg = f"wrt={wrt!r} is not a node of this graph; valid names: {', '.join(valid)}"
+        if name is None:
+            why = "is not a node of this graph"
+        elif g.nodes[name]["kind"] == "loss":
+            why = "is where the backward paths start, not a node to differentiate with respect to"
+        else:
+            why = "is a target, data that is not differentiated"
+        msg = f"wrt={wrt!r} {why}; valid names: {', '.join(valid)}"
         if extra:
             msg += f" (also accepted: {', '.join(extra)})"
         raise ValueError(msg)

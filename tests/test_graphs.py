@@ -404,8 +404,12 @@ def test_bad_wrt_lists_the_valid_names():
         cg([2, 1], ["sigmoid"], "bce", wrt="w_3")
     with pytest.raises(ValueError, match=r"W\[1\].*W\[2\]"):
         cg([3, 4, 1], ["relu", "sigmoid"], "bce", level="layer", wrt="W[3]")
-    with pytest.raises(ValueError, match="not a node"):
-        cg([2, 1], ["sigmoid"], "bce", wrt="L")  # the loss is where paths start
+    with pytest.raises(ValueError, match="where the backward paths start"):
+        cg([2, 1], ["sigmoid"], "bce", wrt="L")
+    with pytest.raises(ValueError, match="target"):
+        cg([3, 4, 1], ["relu", "sigmoid"], "bce", level="layer", wrt="Y")
+    d = cg([2, 1], ["sigmoid"], "bce")
+    assert d.path == [] and d.chain is None and d.formula == ""
     with pytest.raises(TypeError, match="wrt"):
         cg([2, 1], ["sigmoid"], "bce", wrt=1)
 
