@@ -50,45 +50,62 @@ class GraphDrawing:
 
     Attributes
     ----------
-    ax : the matplotlib ``Axes``.
-    level : ``"unit"`` or ``"layer"``.
-    nodes : dict ``{name: (x, y)}``, the centre of each node in data
-        coordinates: inches of the layout (the figure's inches when the
-        function made the figure; in a smaller given Axes everything, fonts
-        included, is scaled down together).
-    labels : dict ``{name: mathtext}``, how each node is written.
-    kinds : dict ``{name: kind}``, kind one of ``"input"``, ``"param"``,
-        ``"var"``, ``"loss"``, ``"target"``.
-    index : dict ``{name: tuple}``, what each node is, whatever its printed
-        name: ``("x", k)``, ``("w", l, j, k)`` for the weight W[l][j-1, k-1],
+    ax : matplotlib Axes
+        Where the graph is drawn.
+    level : str
+        ``"unit"`` or ``"layer"``.
+    nodes : dict
+        ``{name: (x, y)}``, the centre of each node in data coordinates:
+        inches of the layout (the figure's inches when the function made the
+        figure; in a smaller given Axes everything, fonts included, is scaled
+        down together).
+    labels : dict
+        ``{name: mathtext}``, how each node is written.
+    kinds : dict
+        ``{name: kind}``, kind one of ``"input"``, ``"param"``, ``"var"``,
+        ``"loss"``, ``"target"``.
+    index : dict
+        ``{name: tuple}``, what each node is, whatever its printed name:
+        ``("x", k)``, ``("w", l, j, k)`` for the weight ``W[l][j-1, k-1]``,
         ``("b", l, j)``, ``("z", l, j)``, ``("a", l, j)``, ``("y", j)``,
         ``("L",)`` at unit level (indices from 1, as in the book);
         ``("A", l)``, ``("W", l)``, ``("b", l)``, ``("Z", l)``, ``("Y",)``,
         ``("J",)`` at layer level.
-    edges : list of ``(src, dst, label)``: ``src`` feeds ``dst`` in the forward
+    edges : list
+        ``(src, dst, label)`` triples: ``src`` feeds ``dst`` in the forward
         pass and ``label`` is the local derivative (unit level) or the local
         backward rule (layer level) on that edge; ``None`` on the edge from
         the target, which is data, not differentiated.
-    wrt : the node the highlighted path ends at, or ``None``.
-    paths : list of paths, each a list of node names from the loss (cost) to
-        ``wrt``.  One path in every network a chapter draws; more when a
-        scalar reaches the loss along several routes (then the gradient is the
-        sum over the paths).
-    path : the nodes of the highlighted path from the loss (cost) to ``wrt``;
-        with several paths, every node on any of them, nearest the loss first;
-        ``[]`` without ``wrt``.
-    chain : the edge labels along the path, nearest the loss first: the
-        factors whose product is the gradient; ``None`` with several paths
-        (see ``chains``) or without ``wrt``.
-    chains : one such list per path.
-    aliases : dict ``{other name: name}``, the other names ``wrt`` accepts.
-    formula : the mathtext of the annotation under the graph.
-    patches, arrows : the artists of the nodes and edges: ``patches[name]``,
+    wrt : str or None
+        The node the highlighted path ends at.
+    paths : list
+        The paths from the loss (cost) to ``wrt``, each a list of node
+        names.  One path in every network a chapter draws; more when a
+        scalar reaches the loss along several routes (then the gradient is
+        the sum over the paths).
+    path : list
+        The nodes of the highlighted path from the loss (cost) to ``wrt``;
+        with several paths, every node on any of them, nearest the loss
+        first; ``[]`` without ``wrt``.
+    chain : list or None
+        The edge labels along the path, nearest the loss first: the factors
+        whose product is the gradient; ``None`` with several paths (see
+        ``chains``) or without ``wrt``.
+    chains : list
+        One such list of labels per path.
+    formula : str
+        The mathtext of the annotation under the graph, one line per row.
+    aliases : dict
+        ``{other name: name}``, the other names ``wrt`` accepts.
+    patches, arrows : dict
+        The artists of the nodes and edges: ``patches[name]``,
         ``arrows[(src, dst)]``.
-    node_texts, edge_texts, note_texts : the ``Text`` artists:
-        ``node_texts[name]`` (a list: the name, and at layer level the shape),
-        ``edge_texts[(src, dst)]`` (the labels), ``note_texts`` (the
-        annotation lines); ``texts`` holds them all.
+    node_texts, edge_texts, note_texts : dict, dict, list
+        The ``Text`` artists: ``node_texts[name]`` (a list: the name, and at
+        layer level the shape), ``edge_texts[(src, dst)]`` (the labels),
+        ``note_texts`` (the annotation lines).
+    texts : list
+        All the ``Text`` artists.
     """
 
     def __init__(self, ax, level):
@@ -808,10 +825,19 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
 class GradientSizes:
     """What :func:`plot_gradient_sizes` drew.
 
-    Attributes: ``ax``; ``what`` (``"dZ"``, ``"dW"`` or ``"db"``); ``epochs``,
-    an array of the records' epochs; ``sizes[l]`` for l = 1..L, the Frobenius
-    norm of layer l's ``what`` at each of those epochs; ``lines[l]``, the
-    ``Line2D`` of layer l.
+    Attributes
+    ----------
+    ax : matplotlib Axes
+        Where the lines are drawn.
+    what : str
+        ``"dZ"``, ``"dW"`` or ``"db"``.
+    epochs : np.ndarray
+        The records' epochs.
+    sizes : dict
+        ``sizes[l]`` for l = 1, ..., L: the Frobenius norm of layer l's
+        ``what`` at each of those epochs, an array.
+    lines : dict
+        ``lines[l]``, the ``Line2D`` of layer l.
     """
 
     def __init__(self, ax, what, epochs, sizes, lines):
@@ -833,9 +859,11 @@ def plot_gradient_sizes(records, *, ax=None, what="dZ", log=True, labels=None):
     """The size of each layer's gradient during training, one line per layer.
 
     The size is the Frobenius norm, e.g. ``np.linalg.norm(trace[l].dZ)`` for
-    dZ[l] of (B1)-(B2), or of dW[l] (B3) or db[l] (B4).  With sigmoid layers
-    each step down through (B2) multiplies by sigma'(z) <= 1/4, so the lines
-    of the lower layers sit lower: the figure chapters 4 and 5 use to show it.
+    dZ[l] of (B1)-(B2), or of dW[l] (B3) or db[l] (B4).  Each step down
+    through (B2) multiplies by ``W[l+1]ᵀ`` and by g'(Z[l]), which for the
+    sigmoid is at most 1/4; chapters 4 and 5 use the figure to see how the
+    layers' sizes compare while a network trains (whether the lower layers'
+    lines sit lower depends on the weights too, so it is measured, not assumed).
 
     Parameters
     ----------
