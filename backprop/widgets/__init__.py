@@ -31,3 +31,10 @@ __all__ = [
     "static_explorer",
     "training_player",
 ]
+
+# The public objects are documented (and shown in reprs and help) as backprop.widgets.X,
+# where readers import them from, not under the module that happens to define them.
+for _obj in (LiveTrainer, StaticExplorer, TrainingFigure, TrainingPlayer, binder_url,
+             frame_epochs, live_trainer, static_explorer, training_player):
+    _obj.__module__ = __name__
+del _obj

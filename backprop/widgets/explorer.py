@@ -83,7 +83,8 @@ class StaticExplorer(widgets.VBox):
         ``Stack`` would recreate views and raise errors in the browser on
         fast moves): one inner deck per learning rate, one
         ``ipywidgets.Image`` per inner value
-    frames : dict ``{(lr, k): ipywidgets.Image}``
+    frames : dict
+        ``frames[(lr, k)]`` is the ``ipywidgets.Image`` of that grid point.
     links : the ``jslink`` widgets joining the sliders' ``index`` to the stacks.
     frame_bytes : total size of the PNG frames.
     """
