@@ -19,6 +19,7 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 import sympy as sp  # noqa: E402
+from helpers import SYM_G, G  # noqa: E402  (the tests' one NumPy and one SymPy table of g)
 from matplotlib.colors import to_hex  # noqa: E402
 
 import backprop as bp  # noqa: E402
@@ -121,11 +122,13 @@ def test_chapter2_graph_names_and_labels():
 # ------------------------------------------------------------ labels: table
 # da/dz for a unit named a (input z), and dL/da; each entry: (mathtext, SymPy form)
 a_, z_, y_ = sp.symbols("a z y", real=True)
-ACT_TABLE = {
-    "sigmoid": ("$a(1-a)$", a_ * (1 - a_), 1 / (1 + sp.exp(-z_))),
-    "tanh": ("$1-a^{2}$", 1 - a_**2, sp.tanh(z_)),
-    "identity": ("$1$", sp.Integer(1), z_),
-    "relu": (r"$\mathbf{1}[z>0]$", sp.Heaviside(z_, 0), sp.Max(z_, 0)),
+ACT_TABLE = {  # (the label, da/dz written in a and z, g(z))
+    name: (label, form, SYM_G[name](z_)) for name, label, form in [
+        ("sigmoid", "$a(1-a)$", a_ * (1 - a_)),
+        ("tanh", "$1-a^{2}$", 1 - a_**2),
+        ("identity", "$1$", sp.Integer(1)),
+        ("relu", r"$\mathbf{1}[z>0]$", sp.Heaviside(z_, 0)),
+    ]
 }
 LOSS_TABLE = {
     "bce": (r"$\dfrac{a-y}{a(1-a)}$", (a_ - y_) / (a_ * (1 - a_)),
@@ -198,8 +201,7 @@ def _to_python(label, tex_to_name):
 
 def _forward_values(d, sizes, acts, loss, W, b, x, y):
     """Every node's value, computed here from the node's index (not from the module)."""
-    g = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
-         "relu": lambda z: max(z, 0.0), "identity": lambda z: z}
+    g = G  # the NumPy table of helpers.py
     L = len(sizes) - 1
     a = [np.asarray(x, float)]
     zs = [None]
@@ -223,8 +225,7 @@ def _forward_values(d, sizes, acts, loss, W, b, x, y):
 
 
 def _loss_of(sizes, acts, loss, W, b, x, y):
-    g = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
-         "relu": lambda z: np.maximum(z, 0.0), "identity": lambda z: z}
+    g = G  # the NumPy table of helpers.py
     a = np.asarray(x, float)
     for l in range(len(sizes) - 1):
         a = g[acts[l]](W[l] @ a + b[l])
@@ -254,8 +255,7 @@ def test_every_unit_label_is_the_local_derivative(sizes, acts, loss):
     d = cg(sizes, acts, loss)
     W, b, x, y = _random_net(sizes, seed=sum(sizes))
     v, _ = _forward_values(d, sizes, acts, loss, W, b, x, y)
-    g = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "tanh": np.tanh,
-         "relu": lambda z: max(z, 0.0), "identity": lambda z: z}
+    g = G  # the NumPy table of helpers.py
     parents = {}
     for s, t, _ in d.edges:
         parents.setdefault(t, []).append(s)
