@@ -16,8 +16,8 @@ code computes the numbered equations of the notation page (``book/notation.md``)
 
 :mod:`backprop.reference` is the same algorithm in plain NumPy, one line per
 equation; ``MLP.trace`` returns its record of every layer.  The loops here
-compute the same numbers faster, in three ways (measured in
-``benchmarks/README.md``):
+compute the same numbers faster, in four ways (what each buys is measured in
+``benchmarks/README.md``, "What makes backprop fast"):
 
 * **Parameters in one block.**  W[l] and b[l] are the columns of one array
   [W[l] | b[l]], and A[l-1] is kept with a row of ones underneath,
@@ -31,6 +31,10 @@ compute the same numbers faster, in three ways (measured in
   A[l] once A[l] has served B3.
 * **g' from A.**  g'(Z) is computed from A = g(Z) (sigmoid: a(1 - a)), so Z of
   a hidden layer need not be kept.
+* **B3 in the faster orientation.**  Where the block [dW | db] has more
+  columns than rows (n_{l-1} + 1 > n_l), the loop computes its transpose,
+  [A; 1] dZ^T, and copies it into place: OpenBLAS does this long sum over the
+  m examples faster when its result is taller than wide.
 
 At the API boundary examples are rows (``X`` has shape (m, n_0)), as in NumPy
 and scikit-learn; the one transpose happens there.  Python lists are 0-based,
@@ -219,6 +223,12 @@ class MLP:
             self._dWb.append(self._grad[offset:offset + k].reshape(n_out, n_in + 1))
             offset += k
         self._WT = [None] + [Wb[:, :-1].T for Wb in self._Wb[1:]]  # W[l]^T, a view
+        # B3 and B4 as the transposed product [A[l-1]; 1] dZ[l]^T = [dW[l] | db[l]]^T, into this
+        # buffer, where the block has more columns than rows (n_{l-1} + 1 > n_l): OpenBLAS
+        # computes the long sum over the m examples faster when its result is taller than
+        # wide (benchmarks/README.md).  None: dZ[l] [A[l-1]; 1]^T straight into [dW | db].
+        self._dWbT = [None] + [np.empty(dWb.shape[::-1]) if dWb.shape[1] > dWb.shape[0] else None
+                               for dWb in self._dWb[1:]]
         self._g = [None] + [_act.get(name) for name in self.activations]  # g[l]
         self._loss = _losses.get(self.loss)
         # The public lists are 0-based: weights[l - 1] is W[l].
@@ -290,9 +300,14 @@ class MLP:
 
     def _backward(self, dZ, ws):
         """B3, B4 and B2 from dZ = dZ[L] down to layer 1; fills the flat gradient ``self._grad``."""
-        dWb, WT, g, A_aug, A, dA = self._dWb, self._WT, self._g, ws.A_aug, ws.A, ws.dA
+        dWb, dWbT, WT, g = self._dWb, self._dWbT, self._WT, self._g
+        A_aug, A, dA = ws.A_aug, ws.A, ws.dA
         for l in range(self.L, 0, -1):
-            np.dot(dZ, A_aug[l - 1].T, out=dWb[l])  # (B3, B4) [dW[l] | db[l]] = dZ[l] [A[l-1]; 1]^T
+            if dWbT[l] is None:
+                np.dot(dZ, A_aug[l - 1].T, out=dWb[l])  # (B3, B4) [dW[l] | db[l]] = dZ[l] [A[l-1]; 1]^T
+            else:  # the same product, transposed (see _allocate)
+                np.dot(A_aug[l - 1], dZ.T, out=dWbT[l])  # (B3, B4) [dW[l] | db[l]]^T = [A[l-1]; 1] dZ[l]^T
+                np.copyto(dWb[l], dWbT[l].T)
             if l > 1:
                 # A[l-1] has served B3 above: its buffer now takes g'(Z[l-1]), then dZ[l-1].
                 g[l - 1].overwrite_with_prime(A[l - 1], dA[l - 1])  # A[l-1] <- g'(Z[l-1])

@@ -10,6 +10,7 @@ once, outside ``train()``.
 
 from __future__ import annotations
 
+import os
 import warnings
 
 import numpy as np
@@ -78,9 +79,11 @@ def torch_available():
     return True
 
 
-def make_torch(w, X, y):
+def _torch_model(w, X, y):
+    """The workload's network as ``nn.Linear`` layers, its loss, and X, y as tensors."""
     import torch
 
+    torch.set_num_threads(os.cpu_count())  # intra-op threads = the machine's cores
     W0, b0 = w.initial_params()
     layers = []
     for l, (W, g) in enumerate(zip(W0, w.activations)):
@@ -98,12 +101,58 @@ def make_torch(w, X, y):
     Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))
     yt = torch.from_numpy(np.asarray(y, dtype=np.float64).reshape(len(X), -1))
 
-    def train(epochs):
+    def reset():
         with torch.no_grad():
             for lin, W, b in zip(linears, W0, b0):
                 lin.weight.copy_(torch.from_numpy(W))
                 lin.bias.copy_(torch.from_numpy(b.ravel()))
-        opt = torch.optim.SGD(model.parameters(), lr=w.lr)
+
+    def result(losses):
+        return (losses, [lin.weight.detach().numpy().copy() for lin in linears],
+                [lin.bias.detach().numpy().copy() for lin in linears])
+
+    return model, loss_fn, Xt, yt, reset, result
+
+
+def make_torch(w, X, y):
+    """PyTorch eager as its users write it for speed: a manual update under ``no_grad``.
+
+    ``p.grad = None`` instead of zeroing, the update ``p -= lr * p.grad`` in place
+    (``sub_`` with ``alpha``), and the cost stored as a tensor, with no ``.item()``
+    (no conversion to a Python float) per epoch.
+    """
+    import torch
+
+    model, loss_fn, Xt, yt, reset, result = _torch_model(w, X, y)
+    params = list(model.parameters())
+    lr = w.lr
+
+    def train(epochs):
+        reset()
+        losses = torch.empty(epochs, dtype=torch.float64)
+        for epoch in range(epochs):
+            for p in params:
+                p.grad = None
+            loss = loss_fn(model(Xt), yt)
+            loss.backward()
+            with torch.no_grad():
+                for p in params:
+                    p.sub_(p.grad, alpha=lr)
+                losses[epoch] = loss
+        return result(losses.numpy())
+
+    return train
+
+
+def make_torch_optim(w, X, y):
+    """PyTorch eager with ``optim.SGD``, ``zero_grad`` and ``loss.item()`` every epoch."""
+    import torch
+
+    model, loss_fn, Xt, yt, reset, result = _torch_model(w, X, y)
+    opt = torch.optim.SGD(model.parameters(), lr=w.lr)
+
+    def train(epochs):
+        reset()
         losses = np.empty(epochs)
         for epoch in range(epochs):
             opt.zero_grad()
@@ -111,10 +160,14 @@ def make_torch(w, X, y):
             loss.backward()
             opt.step()
             losses[epoch] = loss.item()
-        return (losses, [lin.weight.detach().numpy().copy() for lin in linears],
-                [lin.bias.detach().numpy().copy() for lin in linears])
+        return result(losses)
 
     return train
 
 
-IMPLEMENTATIONS = {"backprop": make_backprop, "scikit-learn": make_sklearn, "pytorch": make_torch}
+IMPLEMENTATIONS = {
+    "backprop": make_backprop,
+    "scikit-learn": make_sklearn,
+    "pytorch": make_torch,
+    "pytorch-optim": make_torch_optim,
+}

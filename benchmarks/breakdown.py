@@ -1,0 +1,205 @@
+"""Where W3's epoch goes: backprop's fast loop line by line, and PyTorch's by operator.
+
+    .venv/bin/python benchmarks/breakdown.py                # 1 BLAS thread, then all cores
+    .venv/bin/python benchmarks/breakdown.py --threads 2 --epochs 30
+    .venv/bin/python benchmarks/breakdown.py --no-torch
+
+For each line of ``MLP``'s forward pass, backward pass and update on W3
+(10,000 examples, 20-128-128-1), the script reports the median milliseconds per
+epoch over ``--epochs`` epochs ("in the loop"), the same line's time when it
+runs alone on data just written by the main thread ("alone": the minimum of 5),
+and for the matrix products the GFLOP/s and the share of the machine's FLOP
+limit, measured as the speed of one large dgemm (2048 x 2048) with the same
+threads.  The lines copy ``backprop/network.py``'s loop call for call; before
+timing, the script checks that one such epoch changes the parameters exactly
+(bit for bit) as ``MLP.step`` does, so the copy cannot drift from the package
+unnoticed.  With PyTorch installed it then profiles PyTorch's epoch (the loop
+of ``runners.make_torch``) by operator with ``torch.profiler``.  Timings are
+reported, never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import collections
+import os
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from threadpoolctl import threadpool_info, threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from runners import make_torch, torch_available  # noqa: E402
+from workloads import WORKLOADS  # noqa: E402
+
+import backprop as bp  # noqa: E402
+
+QUIET = {"over": "ignore", "under": "ignore", "invalid": "ignore"}
+
+
+def shape(a):
+    return "x".join(str(n) for n in a.shape)
+
+
+def lines_of_an_epoch(net, ws, Y, lr):
+    """The fast loop of MLP (``_forward``, the cost, ``_backward``, ``_apply_update``), call for call.
+
+    Yields ``(label, flops, function, written)``; each function does one line
+    and returns what the loop would keep (dZ where the loop reassigns it).
+    """
+    L, Wb, g, A_aug, Z, A = net.L, net._Wb, net._g, ws.A_aug, ws.Z, ws.A
+    for l in range(1, L + 1):
+        n, k = Wb[l].shape
+        yield (f"F1 l={l}: [W|b] ({shape(Wb[l])}) . [A;1] ({shape(A_aug[l - 1])})", 2 * n * k * ws.m,
+               lambda l=l: np.dot(Wb[l], A_aug[l - 1], out=Z[l]), [Z[l]])
+        yield (f"F2 l={l}: {net.activations[l - 1]} in place ({shape(A[l])})", 0,
+               lambda l=l: g[l].forward(Z[l], out=A[l]), [A[l]])
+    state = {}
+
+    def cost_and_delta():
+        state["J"], state["dZ"] = net._cost_and_output_delta(Y, ws)
+
+    yield "C, B1: cost and dZ[L] (1 x m)", 0, cost_and_delta, []
+    dWb, dWbT, WT, dA = net._dWb, net._dWbT, net._WT, ws.dA
+    for l in range(L, 0, -1):
+        dZ = state["dZ"]
+        n, k = dWb[l].shape
+        flops = 2 * n * k * ws.m
+        if dWbT[l] is None:
+            yield (f"B3+B4 l={l}: dZ ({n}x{ws.m}) . [A;1]^T -> [dW|db]", flops,
+                   lambda l=l: np.dot(state["dZ"], A_aug[l - 1].T, out=dWb[l]), [dWb[l]])
+        else:
+            yield (f"B3+B4 l={l}: [A;1] ({k}x{ws.m}) . dZ^T -> [dW|db]^T", flops,
+                   lambda l=l: np.dot(A_aug[l - 1], state["dZ"].T, out=dWbT[l]), [dWbT[l]])
+            yield (f"  copy [dW|db]^T -> [dW|db] ({n}x{k})", 0,
+                   lambda l=l: np.copyto(dWb[l], dWbT[l].T), [dWb[l]])
+        if l > 1:
+            yield (f"g' l={l - 1}: A <- g'(Z) in place ({shape(A[l - 1])})", 0,
+                   lambda l=l: g[l - 1].overwrite_with_prime(A[l - 1], dA[l - 1]), [A[l - 1], dA[l - 1]])
+            yield (f"dA l={l - 1}: W^T ({WT[l].shape[0]}x{WT[l].shape[1]}, a view) . dZ ({shape(dZ)})",
+                   2 * WT[l].shape[0] * WT[l].shape[1] * ws.m,
+                   lambda l=l: np.dot(WT[l], state["dZ"], out=dA[l - 1]), [dA[l - 1]])
+
+            def b2(l=l):
+                state["dZ"] = np.multiply(dA[l - 1], A[l - 1], out=A[l - 1])
+
+            yield f"B2 l={l - 1}: dZ = dA * g'(Z), in place ({shape(A[l - 1])})", 0, b2, [A[l - 1]]
+    yield "U: theta -= lr * grad (two calls)", 0, lambda: net._apply_update(lr), [net._theta, net._update]
+
+
+def gemm_peak(threads):
+    """GFLOP/s of one 2048 x 2048 dgemm (minimum time of 5), the machine's FLOP limit here."""
+    a = np.random.default_rng(0).standard_normal((2048, 2048))
+    c = np.empty_like(a)
+    with threadpool_limits(threads, user_api="blas"):
+        best = min(_timed(lambda: np.dot(a, a, out=c)) for _ in range(6))
+    return 2 * 2048**3 / best / 1e9
+
+
+def _timed(f):
+    start = time.perf_counter()
+    f()
+    return time.perf_counter() - start
+
+
+def breakdown(threads, epochs):
+    w = WORKLOADS["W3"]
+    X, y = w.data()
+    W0, b0 = w.initial_params()
+    net = bp.MLP.from_params(W0, b0, w.activations, w.loss)
+    twin = bp.MLP.from_params(W0, b0, w.activations, w.loss)
+    Xc, Y = net._checked(X, y)
+    ws = net._workspace_with(Xc, cached=False)
+    with threadpool_limits(threads, user_api="blas"), np.errstate(**QUIET):
+        for _, _, f, _ in lines_of_an_epoch(net, ws, Y, w.lr):
+            f()
+        twin.step(X, y, w.lr)
+        if not all(np.array_equal(p, q) for p, q in zip(net.weights + net.biases,
+                                                       twin.weights + twin.biases)):
+            raise SystemExit("the copy of the fast loop no longer computes what MLP.step computes")
+        in_loop = collections.defaultdict(list)
+        flops = {}
+        for _ in range(epochs):
+            for label, fl, f, _ in lines_of_an_epoch(net, ws, Y, w.lr):
+                in_loop[label].append(_timed(f))
+                flops[label] = fl
+        alone = {}
+        for label, _, f, written in lines_of_an_epoch(net, ws, Y, w.lr):
+            saved = [a.copy() for a in written]
+            best = np.inf
+            for _ in range(5):
+                for a, s in zip(written, saved):
+                    np.copyto(a, s)
+                best = min(best, _timed(f))
+            alone[label] = best
+        fit_net = bp.MLP.from_params(W0, b0, w.activations, w.loss)
+        fit_net.fit(X, y, lr=w.lr, epochs=2)
+        fit_ms = min(_timed(lambda: fit_net.fit(X, y, lr=w.lr, epochs=5)) for _ in range(3)) / 5 * 1e3
+    peak = gemm_peak(threads)
+    rows, totals = [], collections.Counter()
+    for label, times in in_loop.items():
+        ms = 1e3 * float(np.median(times))
+        kind = "products" if flops[label] else "other"
+        totals[kind] += ms
+        rate = flops[label] / ms / 1e6 if flops[label] else None
+        rows.append([label, f"{ms:.3f}", f"{1e3 * alone[label]:.3f}",
+                     f"{rate:.0f}" if rate else "", f"{100 * rate / peak:.0f}%" if rate else ""])
+    total_flops = sum(flops.values())
+    print(f"\nBLAS threads: {threads}; FLOP limit (2048^3 dgemm): {peak:.0f} GFLOP/s\n")
+    print("| line of the epoch | ms in the loop | ms alone | GFLOP/s | of the limit |")
+    print("|---|---|---|---|---|")
+    for r in rows:
+        print("| " + " | ".join(r) + " |")
+    products, other = totals["products"], totals["other"]
+    print(f"| matrix products ({total_flops / 1e9:.2f} GFLOP) | {products:.2f} | | "
+          f"{total_flops / products / 1e6:.0f} | {100 * total_flops / products / 1e6 / peak:.0f}% |")
+    print(f"| everything else | {other:.2f} | | | |")
+    print(f"| sum of the lines | {products + other:.2f} | | | |")
+    print(f"| MLP.fit, ms per epoch | {fit_ms:.2f} | | | |")
+    print(f"\nAt the FLOP limit the products would take {total_flops / peak / 1e6:.2f} ms.")
+
+
+def torch_profile(epochs):
+    import torch
+    from torch.profiler import ProfilerActivity, profile
+
+    w = WORKLOADS["W3"]
+    X, y = w.data()
+    train = make_torch(w, X, y)
+    train(3)
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        start = time.perf_counter()
+        train(epochs)
+        wall = (time.perf_counter() - start) / epochs * 1e3
+    events = sorted(prof.key_averages(), key=lambda e: -e.self_cpu_time_total)
+    print(f"\nPyTorch {torch.__version__}, {torch.get_num_threads()} threads, {epochs} epochs "
+          f"under the profiler ({wall:.2f} ms per epoch with it)\n")
+    print("| operator | calls per epoch | ms per epoch (self) |")
+    print("|---|---|---|")
+    for e in events[:10]:
+        print(f"| {e.key} | {e.count / epochs:g} | {e.self_cpu_time_total / 1e3 / epochs:.3f} |")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--threads", type=int, nargs="+", default=[1, os.cpu_count()],
+                        help="BLAS thread counts to measure (default: 1 and all cores)")
+    parser.add_argument("--epochs", type=int, default=20)
+    parser.add_argument("--no-torch", action="store_true")
+    args = parser.parse_args(argv)
+    blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
+    print(", ".join(f"{p['internal_api']} {p['version']} kernel {p.get('architecture')}" for p in blas),
+          "|", ", ".join(f"{k}={os.environ.get(k, '(unset)')}"
+                         for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")))
+    for threads in args.threads:
+        breakdown(threads, args.epochs)
+    if torch_available() and not args.no_torch:
+        torch_profile(args.epochs)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
