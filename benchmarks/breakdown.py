@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/breakdown.py                # 1 BLAS thread, then all cores
     .venv/bin/python benchmarks/breakdown.py --threads 2 --epochs 30
-    .venv/bin/python benchmarks/breakdown.py --no-torch
+    .venv/bin/python benchmarks/breakdown.py --no-torch --products   # + other layouts of the products
 
 For each line of ``MLP``'s forward pass, backward pass and update on W3
 (10,000 examples, 20-128-128-1), the script reports the median milliseconds per
@@ -162,6 +162,73 @@ def breakdown(threads, epochs):
     print(f"\nAt the FLOP limit the products would take {total_flops / peak / 1e6:.2f} ms.")
 
 
+def layouts(threads):
+    """W3's layer-2 products (n = 128, m = 10,000) in other orders and memory layouts.
+
+    Columns (the package: examples are columns, C order) against rows (examples
+    are rows, as in PyTorch and scikit-learn), B3's two orientations, and B3's
+    long sum over the m examples split into chunks that are added up.
+    """
+    rng = np.random.default_rng(0)
+    n, m = 128, 10_000
+    Wb, A, dZ = rng.standard_normal((n, n + 1)), rng.standard_normal((n + 1, m)), rng.standard_normal((n, m))
+    A_rows, dZ_rows = np.ascontiguousarray(A.T), np.ascontiguousarray(dZ.T)
+    W = np.ascontiguousarray(Wb[:, :-1])
+    Z, Z_rows = np.empty((n, m)), np.empty((m, n))
+    dWb, dWbT, part = np.empty((n, n + 1)), np.empty((n + 1, n)), np.empty((n, n + 1))
+
+    def chunked(k):
+        def f():
+            c = m // k
+            np.dot(dZ[:, :c], A[:, :c].T, out=dWb)
+            for i in range(1, k):
+                np.dot(dZ[:, i * c:(i + 1) * c], A[:, i * c:(i + 1) * c].T, out=part)
+                dWb.__iadd__(part)
+        return f
+
+    cases = [
+        ("F1, columns: [W|b] (128x129) . [A;1] (129xm)", lambda: np.dot(Wb, A, out=Z)),
+        ("F1, rows: [A,1] (mx129) . [W|b]^T", lambda: np.dot(A_rows, Wb.T, out=Z_rows)),
+        ("B3, columns: dZ (128xm) . [A;1]^T -> 128x129", lambda: np.dot(dZ, A.T, out=dWb)),
+        ("B3, columns, transposed: [A;1] . dZ^T -> 129x128", lambda: np.dot(A, dZ.T, out=dWbT)),
+        ("B3, rows: dZ^T . [A,1] (mx129) -> 128x129", lambda: np.dot(dZ_rows.T, A_rows, out=dWb)),
+        ("B3, rows, transposed: [A,1]^T . dZ -> 129x128", lambda: np.dot(A_rows.T, dZ_rows, out=dWbT)),
+        ("B3, columns, sum split in 4 chunks", chunked(4)),
+        ("B3, columns, sum split in 10 chunks", chunked(10)),
+        ("dA, columns: W^T (view) . dZ (128xm)", lambda: np.dot(Wb[:, :-1].T, dZ, out=Z)),
+        ("dA, rows: dZ (mx128) . W", lambda: np.dot(dZ_rows, W, out=Z_rows)),
+    ]
+    print(f"\nW3's layer-2 products, {threads} BLAS thread(s), alone (minimum of 10):\n")
+    print("| product | ms | GFLOP/s |")
+    print("|---|---|---|")
+    with threadpool_limits(threads, user_api="blas"):
+        for label, f in cases:
+            f()
+            best = min(_timed(f) for _ in range(10))
+            print(f"| {label} | {1e3 * best:.3f} | {2 * n * (n + 1) * m / best / 1e9:.0f} |")
+
+
+def orientations(threads):
+    """B3 + B4 both ways round for a range of layer shapes: the rule _allocate follows."""
+    rng = np.random.default_rng(0)
+    print(f"\nB3 + B4 both ways round, {threads} BLAS thread(s) (minimum of 10, ms); the package "
+          "computes the transposed product when n_(l-1) + 1 > n_l:\n")
+    print("| m | n_l | n_(l-1) + 1 | dZ [A;1]^T | [A;1] dZ^T | transposed / straight |")
+    print("|---|---|---|---|---|---|")
+    with threadpool_limits(threads, user_api="blas"):
+        for m in (10_000, 200):
+            for n, k in [(128, 129), (128, 21), (64, 129), (129, 128), (256, 129), (128, 257),
+                         (32, 33), (100, 51), (16, 17), (16, 3), (1, 129)]:
+                A, dZ = rng.standard_normal((k, m)), rng.standard_normal((n, m))
+                dWb, dWbT = np.empty((n, k)), np.empty((k, n))
+                straight = lambda: np.dot(dZ, A.T, out=dWb)  # noqa: E731
+                transposed = lambda: np.dot(A, dZ.T, out=dWbT)  # noqa: E731
+                straight(), transposed()
+                a = min(_timed(straight) for _ in range(10))
+                b = min(_timed(transposed) for _ in range(10))
+                print(f"| {m} | {n} | {k} | {1e3 * a:.4f} | {1e3 * b:.4f} | {b / a:.2f} |")
+
+
 def torch_profile(epochs):
     import torch
     from torch.profiler import ProfilerActivity, profile
@@ -189,6 +256,9 @@ def main(argv=None):
                         help="BLAS thread counts to measure (default: 1 and all cores)")
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--no-torch", action="store_true")
+    parser.add_argument("--products", action="store_true",
+                        help="also time W3's layer-2 products in other layouts and B3 both ways "
+                             "round for a range of shapes")
     args = parser.parse_args(argv)
     blas = [p for p in threadpool_info() if p["user_api"] == "blas"]
     print(", ".join(f"{p['internal_api']} {p['version']} kernel {p.get('architecture')}" for p in blas),
@@ -196,6 +266,10 @@ def main(argv=None):
                          for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")))
     for threads in args.threads:
         breakdown(threads, args.epochs)
+    if args.products:
+        for threads in args.threads:
+            layouts(threads)
+        orientations(max(args.threads))
     if torch_available() and not args.no_torch:
         torch_profile(args.epochs)
     return 0

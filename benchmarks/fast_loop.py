@@ -160,7 +160,8 @@ def no_allocation(w, X, y, epochs):
     A_aug = [np.ones((n + 1, m)) for n in sizes[:-1]]
     A = [B[:-1] for B in A_aug] + [np.empty((sizes[-1], m))]
     Z = [None] + [np.empty((n, m)) for n in sizes[1:]]
-    dA = [None] + [np.empty((n, m)) for n in sizes[1:-1]]
+    buffer = np.empty((max(sizes[1:-1], default=0), m))        # one dA buffer for all layers
+    dA = [None] + [buffer[:n] for n in sizes[1:-1]]
     np.copyto(A[0], X.T)
     Y = np.ascontiguousarray(y.reshape(m, -1).T)
     with np.errstate(**QUIET):
