@@ -104,6 +104,25 @@ def test_requirements_pin_every_direct_dependency_to_the_tested_version():
     assert "dependencies = [\"numpy>=1.24\"]" in pyproject, "the library's own range lives in pyproject.toml"
 
 
+def test_a_built_wheel_contains_every_module_of_the_package(tmp_path):
+    """A non-editable install (pip install .) must ship every subpackage, e.g. backprop.widgets."""
+    import shutil
+    import subprocess
+    import sys
+    import zipfile
+
+    src = tmp_path / "src"  # a copy, so that setuptools' build/ folder lands there
+    shutil.copytree(ROOT / "backprop", src / "backprop", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+                    "-w", str(tmp_path), str(src)], check=True, capture_output=True)
+    (wheel,) = tmp_path.glob("*.whl")
+    shipped = {n for n in zipfile.ZipFile(wheel).namelist() if n.endswith(".py")}
+    ours = {p.relative_to(ROOT).as_posix() for p in (ROOT / "backprop").rglob("*.py")}
+    assert ours <= shipped, f"missing from the wheel: {sorted(ours - shipped)}"
+
+
 def test_npm_assets_are_pinned_without_registry_addresses():
     package = json.loads((ROOT / "package.json").read_text())
     lock = json.loads((ROOT / "package-lock.json").read_text())
