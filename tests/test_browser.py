@@ -427,6 +427,13 @@ def test_explorers_show_the_frame_of_the_sliders_values(visit):
         for v in range(ranges[inner][0], ranges[inner][1] + 1):
             a.move_to(inner, v)
             sweep(outer, pause=150)
+        # fast sweeps: each slider end to end and back, keys as fast as they go, twice
+        for _ in range(2):
+            for mid in a.sliders:
+                lo, hi = ranges[mid]
+                a.move_to(mid, hi)
+                a.move_to(mid, lo)
+            a.check_frame("fast sweeps")
         # alternating, fast: one key each, bouncing off the ends, checked only at the end
         keys = {mid: "ArrowRight" for mid in a.sliders}
         for step in range(4 * max(hi - lo for lo, hi in ranges.values()) + 2):
