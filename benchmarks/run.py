@@ -50,6 +50,10 @@ MEMORY_TARGET = 2.0
 # largest parameter.  Observed here: below 1e-13; a learning rate changed by
 # 1e-6 (relative) already fails them.
 FIRST_RTOL, FINAL_RTOL, PARAM_RTOL = 1e-12, 1e-10, 1e-8
+# After a call, OpenBLAS's threads (NumPy) and OpenMP's (PyTorch) keep spinning on
+# the cores for a while (OpenBLAS: up to about 0.1 s) before they sleep; a pause
+# before each timed run keeps one library's idle threads out of the next one's time.
+PAUSE_S = 0.3
 
 
 def environment():
@@ -96,6 +100,7 @@ def bench_workload(w, impls, repeats):
     order = list(impls)
     for rep in range(repeats):
         for name in order[rep % len(order):] + order[:rep % len(order)]:
+            time.sleep(PAUSE_S)  # the thread pools of the one before go idle first
             start = time.perf_counter()
             losses = trainers[name](epochs)[0]
             times[name].append(time.perf_counter() - start)
