@@ -1,5 +1,6 @@
 """Tests of backprop.widgets: the live trainer and the precomputed static explorer."""
 
+import io
 import math
 
 import matplotlib
@@ -432,3 +433,20 @@ def test_player_of_a_diverging_run(curve):
     assert p.results[-1] == math.inf
     np.testing.assert_array_equal(p.losses, ref.history.losses)
     assert all(J == math.inf for e, J in zip(p.epochs_shown, p.results) if e > ref.epoch)
+
+
+def test_frames_are_column_wide_sharp_and_small(moons):
+    """Frames: 700 CSS px wide (the text column), twice the pixels, a palette PNG of < 35 kB."""
+    from PIL import Image
+
+    X, y = bp.datasets.moons(200, seed=0)  # a chapter's data size
+    p = Wg.training_player(X, y, hidden=(16,), epochs=300, frames=4)
+    for frame in p.stack.children:
+        img = Image.open(io.BytesIO(bytes(frame.value)))
+        assert img.mode == "P" and len(img.getpalette()) // 3 <= 32
+        css = int(frame.layout.max_width.removesuffix("px"))
+        assert css == 700 and img.width == 2 * css and frame.layout.width == "100%"
+        assert len(bytes(frame.value)) < 35_000
+    # the title's text is as large as the book's body text would be at that width
+    fig = Wg.TrainingFigure(X, y)
+    assert fig.title.get_fontsize() * Wg.figure.CSS_DPI / 72 >= 15  # CSS px, body text 16
