@@ -109,6 +109,11 @@ def assert_equal(actual, expected, what="expression"):
     Raises ``AssertionError`` showing both sides and their difference unless
     ``simplify(actual - expected)`` is zero.  Returns ``actual`` so a cell can
     assert and display in one line.
+
+    ``simplify`` is slow on large compositions, above all with ReLU's
+    ``Piecewise`` (a 3-4-1 ReLU network's per-example dL/dW[1] did not finish
+    in minutes): compare such results at numbers instead (:func:`values`,
+    :func:`evaluate`).
     """
     lhs, rhs = actual, expected
     if isinstance(actual, sp.MatrixBase) or isinstance(expected, sp.MatrixBase):
