@@ -59,10 +59,6 @@ def epochs_grid_runs(X, y, lrs, epoch_counts, *, hidden, activation, output, los
 class StaticExplorer(widgets.VBox):
     """Two sliders over frames trained in advance; see :func:`static_explorer`.
 
-    ``StaticExplorer(X, y, *, lrs, hidden_sizes=None, epochs=None,
-    epochs_grid=None, activation="relu", output=None, loss="bce", seed=0,
-    n_hidden_layers=1, hidden=(), problem=None)``.
-
     Attributes
     ----------
     results : dict
@@ -159,10 +155,6 @@ class StaticExplorer(widgets.VBox):
 @functools.wraps(StaticExplorer, assigned=("__module__",), updated=())
 def static_explorer(X, y, **settings):
     """A precomputed explorer that works on a static page (no kernel).
-
-    ``static_explorer(X, y, *, lrs, hidden_sizes=None, epochs=None,
-    epochs_grid=None, activation="relu", output=None, loss="bce", seed=0,
-    n_hidden_layers=1, hidden=(), problem=None)``.
 
     The outer slider picks the learning rate from ``lrs``; the inner slider
     either the hidden units from ``hidden_sizes`` (``n_hidden_layers`` hidden

@@ -65,12 +65,7 @@ def binder_url(config=None):
 
 
 class LiveTrainer:
-    """A network that retrains whenever a slider moves.
-
-    ``LiveTrainer(X, y, *, hidden=(16,), activation="relu", output=None,
-    loss="bce", lr=0.5, epochs=1000, seed=0, lr_range=(1e-3, 10.0),
-    max_hidden=32, problem=None, redraw_interval=0.2, max_epochs=None)``;
-    :func:`live_trainer` describes the settings.
+    """A network that retrains whenever a slider moves; :func:`live_trainer` describes the settings.
 
     In Jupyter it shows as the live widget; on the book's static pages
     (which have no kernel to retrain) as its first picture with a line
@@ -303,10 +298,6 @@ class LiveTrainer:
 @functools.wraps(LiveTrainer, assigned=("__module__",), updated=())
 def live_trainer(X, y, **settings):
     """A widget that retrains a network on (X, y) whenever a slider moves (needs a kernel).
-
-    ``live_trainer(X, y, *, hidden=(16,), activation="relu", output=None,
-    loss="bce", lr=0.5, epochs=1000, seed=0, lr_range=(1e-3, 10.0),
-    max_hidden=32, problem=None, redraw_interval=0.2, max_epochs=None)``.
 
     Sliders: the learning rate (logarithmic, within ``lr_range``), the units
     of each hidden layer (1 to ``max_hidden``; none when ``hidden=()``, a

@@ -109,9 +109,7 @@ class TrainingPlayer(widgets.VBox):
 def training_player(X, y, **settings):
     """A Play button that steps through one precomputed training run (no kernel needed).
 
-    ``training_player(X, y, *, hidden=(16,), activation="relu", output=None,
-    loss="bce", lr=0.5, epochs=1000, frames=30, seed=0, problem=None,
-    interval=400)``: one full-batch run of ``MLP([n_0, *hidden, 1],
+    One full-batch run of ``MLP([n_0, *hidden, 1],
     [activation] * len(hidden) + [output], loss, seed)`` with learning rate
     ``lr`` for ``epochs`` epochs, exactly as ``fit`` trains it, and a frame
     (the cost curve up to that epoch beside the decision boundary or fit) at
