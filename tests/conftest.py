@@ -72,7 +72,7 @@ def built_book(tmp_path_factory) -> Build:
     out = tmp_path_factory.mktemp("book")
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     config["execute"]["execute_notebooks"] = "off"  # nbval executes them (see the module docstring)
-    (out / "_config.yml").write_text(yaml.safe_dump(config))
+    (out / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False))  # keep the scripts in order
     jb = Path(sys.executable).parent / "jupyter-book"
     cmd = [str(jb), "build", str(ROOT), "--path-output", str(out), "--config", str(out / "_config.yml"),
            "-W", "-n", "--keep-going"]
