@@ -223,12 +223,15 @@ class MLP:
             self._dWb.append(self._grad[offset:offset + k].reshape(n_out, n_in + 1))
             offset += k
         self._WT = [None] + [Wb[:, :-1].T for Wb in self._Wb[1:]]  # W[l]^T, a view
-        # B3 and B4 as the transposed product [A[l-1]; 1] dZ[l]^T = [dW[l] | db[l]]^T, into this
-        # buffer, where the block has more columns than rows (n_{l-1} + 1 > n_l): OpenBLAS
-        # computes the long sum over the m examples faster when its result is taller than
-        # wide (benchmarks/README.md).  None: dZ[l] [A[l-1]; 1]^T straight into [dW | db].
-        self._dWbT = [None] + [np.empty(dWb.shape[::-1]) if dWb.shape[1] > dWb.shape[0] else None
-                               for dWb in self._dWb[1:]]
+        # B3 and B4 as the transposed product [A[l-1]; 1] dZ[l]^T = [dW[l] | db[l]]^T where the
+        # block has more columns than rows (n_{l-1} + 1 > n_l): OpenBLAS computes the long sum
+        # over the m examples faster when its result is taller than wide (benchmarks/README.md).
+        # For n_l = 1 the transpose is [dW | db] itself, a view; otherwise a buffer, copied
+        # into place.  None: dZ[l] [A[l-1]; 1]^T straight into [dW | db].
+        self._dWbT = [None]
+        for dWb in self._dWb[1:]:
+            n_out, k = dWb.shape
+            self._dWbT.append(None if k <= n_out else dWb.T if n_out == 1 else np.empty((k, n_out)))
         self._g = [None] + [_act.get(name) for name in self.activations]  # g[l]
         self._loss = _losses.get(self.loss)
         # The public lists are 0-based: weights[l - 1] is W[l].
@@ -307,7 +310,8 @@ class MLP:
                 np.dot(dZ, A_aug[l - 1].T, out=dWb[l])  # (B3, B4) [dW[l] | db[l]] = dZ[l] [A[l-1]; 1]^T
             else:  # the same product, transposed (see _allocate)
                 np.dot(A_aug[l - 1], dZ.T, out=dWbT[l])  # (B3, B4) [dW[l] | db[l]]^T = [A[l-1]; 1] dZ[l]^T
-                np.copyto(dWb[l], dWbT[l].T)
+                if dWbT[l].base is None:  # a buffer of its own, not a view of [dW | db]
+                    np.copyto(dWb[l], dWbT[l].T)
             if l > 1:
                 # A[l-1] has served B3 above: its buffer now takes g'(Z[l-1]), then dZ[l-1].
                 g[l - 1].overwrite_with_prime(A[l - 1], dA[l - 1])  # A[l-1] <- g'(Z[l-1])

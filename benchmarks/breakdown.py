@@ -74,8 +74,9 @@ def lines_of_an_epoch(net, ws, Y, lr):
         else:
             yield (f"B3+B4 l={l}: [A;1] ({k}x{ws.m}) . dZ^T -> [dW|db]^T", flops,
                    lambda l=l: np.dot(A_aug[l - 1], state["dZ"].T, out=dWbT[l]), [dWbT[l]])
-            yield (f"  copy [dW|db]^T -> [dW|db] ({n}x{k})", 0,
-                   lambda l=l: np.copyto(dWb[l], dWbT[l].T), [dWb[l]])
+            if dWbT[l].base is None:  # a buffer of its own, not a view of [dW | db]
+                yield (f"  copy [dW|db]^T -> [dW|db] ({n}x{k})", 0,
+                       lambda l=l: np.copyto(dWb[l], dWbT[l].T), [dWb[l]])
         if l > 1:
             yield (f"g' l={l - 1}: A <- g'(Z) in place ({shape(A[l - 1])})", 0,
                    lambda l=l: g[l - 1].overwrite_with_prime(A[l - 1], dA[l - 1]), [A[l - 1], dA[l - 1]])
@@ -251,7 +252,8 @@ class _MaskBackward(bp.MLP):
                 np.dot(dZ, A_aug[l - 1].T, out=dWb[l])
             else:
                 np.dot(A_aug[l - 1], dZ.T, out=dWbT[l])
-                np.copyto(dWb[l], dWbT[l].T)
+                if dWbT[l].base is None:
+                    np.copyto(dWb[l], dWbT[l].T)
             if l > 1:
                 mask = np.greater(A[l - 1], 0.0, out=ws.mask[:A[l - 1].shape[0]])  # g'(Z) of ReLU
                 np.dot(WT[l], dZ, out=A[l - 1])                                   # dA, over A
