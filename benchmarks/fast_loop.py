@@ -231,6 +231,7 @@ def main(argv=None):
         names = list(LOOPS)
         for rep in range(args.repeats):
             for name in names[rep % len(names):] + names[:rep % len(names)]:
+                time.sleep(0.3)  # as in run.py: BLAS threads idle before each run
                 start = time.perf_counter()
                 LOOPS[name](w, X, y, epochs)
                 times[name].append(time.perf_counter() - start)
