@@ -545,6 +545,23 @@ def test_no_control_on_the_page_is_dead(visit):
     assert not visit.errors, f"{visit.doc}: console errors while operating controls: {visit.errors}"
 
 
+def test_live_trainers_show_a_picture_and_where_they_run(visit):
+    """On the site a live trainer (which needs a kernel) is its first picture and a Binder link."""
+    import backprop.widgets
+
+    statics = visit.page.locator(".live-trainer-static")
+    assert statics.count() or not chapter(visit.doc), f"{visit.doc}: a chapter without a live trainer"
+    if not statics.count():
+        pytest.skip(f"{visit.doc} has no live trainer")
+    binder = backprop.widgets.binder_url(ROOT / "_config.yml")
+    for k in range(statics.count()):
+        box = statics.nth(k)
+        box.scroll_into_view_if_needed()
+        assert box.locator("img").evaluate("i => i.complete && i.naturalWidth > 0 && i.width > 0")
+        assert "Jupyter" in box.inner_text()
+        assert box.locator("a").get_attribute("href") == binder
+
+
 WIDE_CODE = """() => {
     document.querySelectorAll('details').forEach(d => d.open = true);  // hidden inputs count too
     return Array.from(document.querySelectorAll('article pre'))
