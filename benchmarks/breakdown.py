@@ -232,6 +232,43 @@ def orientations(threads):
                 print(f"| {m} | {n} | {k} | {1e3 * a:.4f} | {1e3 * b:.4f} | {b / a:.2f} |")
 
 
+def fusions():
+    """dZ = dA * g'(Z) for ReLU from A (128 x 10,000): the loop's two passes against one-call ways.
+
+    One thread (NumPy's element-wise functions use one), A reset from a copy before
+    each timing; every way must give the loop's result exactly.
+    """
+    rng = np.random.default_rng(0)
+    A0 = np.maximum(rng.standard_normal((128, 10_000)), 0.0)
+    dA = rng.standard_normal(A0.shape)
+    A = np.empty_like(A0)
+
+    def loop():
+        np.greater(A, 0.0, out=A)
+        np.multiply(dA, A, out=A)
+
+    ways = {
+        "np.greater + np.multiply, in place (the loop)": loop,
+        "np.multiply(dA, A > 0, out=A)": lambda: np.multiply(dA, A > 0, out=A),
+        "np.copyto(A, dA, where=A > 0)": lambda: np.copyto(A, dA, where=A > 0),
+        "np.putmask(A, A > 0, dA)": lambda: np.putmask(A, A > 0, dA),
+        "np.heaviside(A, 0, out=A); A *= dA": lambda: np.multiply(np.heaviside(A, 0.0, out=A), dA, out=A),
+        "np.sign(A, out=A); A *= dA": lambda: np.multiply(np.sign(A, out=A), dA, out=A),
+    }
+    print("\nReLU's g' and B2 on 128 x 10,000, alone, one thread (minimum of 10):\n")
+    print("| way | ms |")
+    print("|---|---|")
+    expected = dA * (A0 > 0)
+    for label, f in ways.items():
+        best = np.inf
+        for _ in range(10):
+            np.copyto(A, A0)
+            best = min(best, _timed(f))
+        if not np.array_equal(A, expected):
+            raise SystemExit(f"{label} does not compute dA * g'(Z)")
+        print(f"| {label} | {1e3 * best:.2f} |")
+
+
 class _MaskBackward(bp.MLP):
     """MLP with B2 done another way, for ReLU hidden layers only: not in the package.
 
@@ -325,6 +362,7 @@ def main(argv=None):
         for threads in args.threads:
             layouts(threads)
         orientations(max(args.threads))
+        fusions()
         backward_variants(max(args.threads), args.epochs)
     if torch_available() and not args.no_torch:
         torch_profile(args.epochs)
