@@ -30,7 +30,7 @@ test: $(VENV_STAMP) $(VENDOR_STAMP) chromium
 
 # The unit tests alone (no notebooks, no book build, no browser): a quick check while editing.
 test-fast: $(VENV_STAMP)
-	$(BIN)/pytest tests -q -n 2 -m "not book and not browser"
+	$(BIN)/pytest tests -q -m "not book and not browser"
 
 # Runs the benchmark as the machine is set, then again with OPENBLAS_CORETYPE and
 # OPENBLAS_L2_SIZE unset for that run only (see benchmarks/README.md).
