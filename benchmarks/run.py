@@ -1,6 +1,6 @@
 """Benchmark backprop against scikit-learn and PyTorch on the workloads of issue 5.
 
-    .venv/bin/python benchmarks/run.py                      # everything, about 75 s
+    .venv/bin/python benchmarks/run.py                      # everything, about 2.5 minutes
     .venv/bin/python benchmarks/run.py --workloads W1 W2 --repeats 15
     .venv/bin/python benchmarks/run.py --openblas-default   # then again with OPENBLAS_* unset
 
@@ -10,7 +10,10 @@ compute the same thing (first and final cost and final parameters agree:
 relative differences < 1e-12, 1e-10 and 1e-8, else it exits with an error),
 then reports the median
 milliseconds per epoch over several repeats after a warm-up, interleaving the
-implementations so that other load on the machine affects all of them alike.
+implementations so that other load on the machine affects all of them alike
+(with a pause before each run, so that the previous library's threads are idle).
+PyTorch runs two loops: the manual update its users write for speed, and the
+``optim.SGD`` loop; the faster one counts for the targets.
 It also measures the live widget's latency (slider change -> updated figure)
 and the peak memory of W3 training.  PyTorch is optional
 (``pip install torch==2.13.0``); timings are reported, never asserted.
