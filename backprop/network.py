@@ -4,15 +4,15 @@ Layers are numbered l = 1, ..., L; layer l has n_l units and n_0 is the number
 of input features.  Inside the network the m examples are **columns**, and the
 code computes the numbered equations of the notation page (``book/notation.md``)::
 
-    A[0] = X^T                                      (n_0, m)
-    (F1)  Z[l] = W[l] A[l-1] + b[l]                 (n_l, m)   W[l]: (n_l, n_{l-1}), b[l]: (n_l, 1)
-    (F2)  A[l] = g_l(Z[l])                          (n_l, m)
-    (C)   J = (1/m) sum_i L(yhat_i, y_i)            the cost: the MEAN per-example loss
-    (B1)  dZ[L] = dJ/dZ[L]                          (A[L] - Y) / m   for a sigmoid with log loss
-    (B2)  dZ[l] = (W[l+1]^T dZ[l+1]) * g_l'(Z[l])   (n_l, m)
-    (B3)  dW[l] = dZ[l] A[l-1]^T                    (n_l, n_{l-1})
-    (B4)  db[l] = dZ[l] 1, the row sums of dZ[l]    (n_l, 1)
-    (U)   W[l] <- W[l] - lr dW[l],  b[l] <- b[l] - lr db[l]
+    A[0] = X^T                                 (n_0, m)
+    (F1) Z[l] = W[l] A[l-1] + b[l]             (n_l, m)
+    (F2) A[l] = g_l(Z[l])                      (n_l, m)
+    (C)  J = (1/m) sum_i L(yhat_i, y_i)        the MEAN loss
+    (B1) dZ[L] = dJ/dZ[L] = (A[L] - Y) / m     (sigmoid, log loss)
+    (B2) dZ[l] = (W[l+1]^T dZ[l+1]) * g_l'(Z[l])
+    (B3) dW[l] = dZ[l] A[l-1]^T                (n_l, n_{l-1})
+    (B4) db[l] = dZ[l] 1, the row sums         (n_l, 1)
+    (U)  W[l] <- W[l] - lr dW[l],  b[l] <- b[l] - lr db[l]
 
 :mod:`backprop.reference` is the same algorithm in plain NumPy, one line per
 equation; ``MLP.trace`` returns its record of every layer.  The loops here

@@ -37,6 +37,8 @@ def test_intro_chapter_map_lists_every_chapter_with_its_own_title():
         first = nb.cells[0].source.splitlines()[0]
         m = re.fullmatch(r"# (\d+)\. (.+)", first)
         assert m, f"{doc}: the first cell must start with '# N. Title', not {first!r}"
+        assert "$" not in m[2], (f"{doc}: no math in a chapter title: it is also the sidebar's entry "
+                                 "on every page, and pages without math do not load MathJax")
         link = f"[{m[2]}]({Path(doc).name}.ipynb)"
         assert link in intro, f"book/intro.md does not link {doc} as {link}"
 
