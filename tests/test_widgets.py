@@ -450,3 +450,20 @@ def test_frames_are_column_wide_sharp_and_small(moons):
     # the title's text is as large as the book's body text would be at that width
     fig = Wg.TrainingFigure(X, y)
     assert fig.title.get_fontsize() * Wg.figure.CSS_DPI / 72 >= 15  # CSS px, body text 16
+
+
+@pytest.mark.parametrize("data", ["moons", "blobs"])
+def test_frames_keep_the_class_colours(data):
+    """The stored frames' palette keeps both classes' point colours (red #c62828 for y = 0,
+    blue #1565c0 for y = 1): a palette fitted to the large background field alone maps
+    the few pixels of one class's points to a dull neighbour (seen: maroon and slate)."""
+    from PIL import Image
+
+    X, y = getattr(bp.datasets, data)(seed=0)
+    p = Wg.training_player(X, y, hidden=(8,), epochs=50, frames=3)
+    for frame in p.stack.children:
+        img = Image.open(io.BytesIO(bytes(frame.value)))
+        palette = np.array(img.getpalette()[:3 * len(img.getcolors())]).reshape(-1, 3)
+        for colour in ("#c62828", "#1565c0"):
+            rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
+            assert np.abs(palette - rgb).sum(axis=1).min() <= 12, f"{data}: {colour} lost"

@@ -160,7 +160,10 @@ class TrainingFigure:
         img = Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         img = img.convert("RGB")
         if colors is not None:
-            img = img.quantize(colors=colors, dither=Image.Dither.NONE)
+            # Octree, not median cut: median cut spends the palette on the large field
+            # and maps the few pixels of one class's points to a dull neighbour.
+            img = img.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
+                               dither=Image.Dither.NONE)
         buf = io.BytesIO()
         img.save(buf, format="png", compress_level=compress_level, optimize=colors is not None)
         return buf.getvalue()
