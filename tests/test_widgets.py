@@ -468,3 +468,21 @@ def test_frames_keep_the_class_colours(data):
         for colour in ("#c62828", "#1565c0"):
             rgb = np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)])
             assert np.abs(palette - rgb).sum(axis=1).min() <= 12, f"{data}: {colour} lost"
+
+
+def test_a_stored_frame_draws_J_up_to_its_title(moons):
+    """Frame of e epochs: the curve is J at epochs 0..e, ending at the title's J (after the
+    last update); the frame of epoch 0 shows its one point inside the axis."""
+    X, y = moons
+    net = bp.MLP([2, 4, 1], ["relu", "sigmoid"], seed=0)
+    runs = Wg._runs.train_snapshots(X, y, net, 0.5, [0, 3])
+    fig = Wg._runs.frame_figure(X, y, "classification")
+    for e in (0, 3):
+        Wg._runs.draw_frame(fig, runs[e], "test", x_max=3)
+        xs, Js = fig.loss.line.get_data()
+        fresh = bp.MLP([2, 4, 1], ["relu", "sigmoid"], seed=0)
+        expected = [fresh.cost(X, y)] + [fresh.step(X, y, 0.5) and fresh.cost(X, y) for _ in range(e)]
+        np.testing.assert_allclose(Js, expected, rtol=1e-12)
+        assert list(xs) == list(range(e + 1))
+        lo, hi = fig.loss.ax.get_ylim()
+        assert lo <= Js[-1] <= hi and f"J = {Js[-1]:.3g}" in fig.title.get_text()

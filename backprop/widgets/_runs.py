@@ -180,7 +180,9 @@ def draw_frame(fig, run, label, x_max, with_verdict=True):
     """One stored frame: PNG bytes of ``run`` drawn on ``fig`` with the title ``label: ...``."""
     title = f"{label}: {run.summary(with_verdict)}"
     if run.diverged_at is None:
-        fig.update(run.net, run.losses, epochs=x_max, title=title)
+        # J at epochs 0, 1, ..., e: the curve ends at the title's J (after the last update),
+        # and the frame of epoch 0 shows its one point.
+        fig.update(run.net, np.append(run.losses, run.J), epochs=x_max, title=title)
     else:
         fig.update(None, run.losses, epochs=x_max, title=title,
                    message=f"diverged at epoch {run.diverged_at}\ntry a smaller learning rate")
