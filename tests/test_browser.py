@@ -577,6 +577,25 @@ def test_code_fits_its_box(visit):
     assert not wide, f"{visit.doc}: {len(wide)} code block(s) wider than the text column: {wide}"
 
 
+# Display math (the text's and SymPy's outputs) wider than the article column.
+WIDE_MATH = """() => {
+  const column = document.querySelector('article.bd-article') || document.body;
+  const width = column.getBoundingClientRect().width;
+  return Array.from(document.querySelectorAll('mjx-container[display="true"] > mjx-math'))
+    .filter(m => m.getBoundingClientRect().width > width + 1)
+    .map(m => `${Math.round(m.getBoundingClientRect().width - width)}px too wide: ` +
+              m.parentElement.textContent.slice(0, 60));
+}"""
+
+
+def test_display_math_fits_the_column(visit):
+    """No displayed formula is wider than the text column at the book's normal width."""
+    if not visit.page.locator("mjx-container").count():
+        pytest.skip(f"{visit.doc} has no typeset math")
+    wide = visit.page.evaluate(WIDE_MATH)
+    assert not wide, f"{visit.doc}: {len(wide)} formula(s) wider than the text column: {wide}"
+
+
 PAGE_LIMIT = 3_000_000  # bytes of HTML per chapter page (widget frames are embedded in it)
 
 
