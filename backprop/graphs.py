@@ -25,6 +25,7 @@ from matplotlib.mathtext import MathTextParser
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
 from matplotlib.ticker import LogLocator, MaxNLocator
 
+from .losses import get as get_loss
 from .validation import check_activation_names, check_loss, check_sizes
 
 __all__ = ["GradientSizes", "GraphDrawing", "computational_graph", "plot_gradient_sizes"]
@@ -242,10 +243,8 @@ def _activation_derivative(name, a, z):
 
 
 def _loss_derivative(loss, a, y):
-    """d L / d a for one output unit: log loss or the (unhalved) squared error."""
-    if loss == "bce":
-        return rf"\dfrac{{{a}-{y}}}{{{a}(1-{a})}}"
-    return f"2({a}-{y})"
+    """d L / d a for one output unit, from the loss object (backprop.losses)."""
+    return get_loss(loss).tex_dloss_da(a, y)
 
 
 def _unit_graph(sizes, activations, loss):
@@ -391,10 +390,7 @@ def _layer_graph(sizes, activations, loss):
     g.node("J", "J", "loss", r"1\times 1", ("J",))
     g.node("Y", "Y", "target", rf"{sizes[L]}\times m", ("Y",))
     a = f"A^{{[{L}]}}"
-    if loss == "bce":  # dJ/dA[L], element-wise
-        dA = rf"\dfrac{{1}}{{m}}\,\dfrac{{{a}-Y}}{{{a}(1-{a})}}"
-    else:
-        dA = rf"\dfrac{{2}}{{m}}({a}-Y)"
+    dA = get_loss(loss).tex_dcost_dA(a)  # dJ/dA[L], element-wise
     g.edge(f"A[{L}]", "J", _m(dA))
     g.edge("Y", "J", None)
     for l in range(0, L + 1):
@@ -473,11 +469,8 @@ def _layer_formula(g, sizes, activations, loss, path):
         lines.append((rf"\mathrm{{d}}Z^{{[{k}]}} = (W^{{[{k + 1}]\top}}\,\mathrm{{d}}Z^{{[{k + 1}]}})"
                       + _times_g_prime(activations[k - 1], k), "B2"))
     a = f"A^{{[{L}]}}"
-    if loss == "bce":
-        lines.append((rf"\mathrm{{d}}Z^{{[{L}]}} = \dfrac{{1}}{{m}}({a}-Y)", "B1"))
-    else:
-        lines.append((rf"\mathrm{{d}}Z^{{[{L}]}} = \dfrac{{2}}{{m}}({a}-Y)"
-                      + _times_g_prime(activations[L - 1], L), "B1"))
+    delta = get_loss(loss).tex_delta(a, _times_g_prime(activations[L - 1], L))
+    lines.append((rf"\mathrm{{d}}Z^{{[{L}]}} = {delta}", "B1"))
     return [f"${t}$" + (f"   ({eq})" if eq else "") for t, eq in lines]
 
 

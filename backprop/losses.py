@@ -83,6 +83,19 @@ class Loss:
         """What ``MLP.predict`` returns, from Z[L] and A[L] (each (n_L, m))."""
         return A
 
+    # The same results as TeX, for the figures of backprop.graphs (a, y, A: TeX names).
+    def tex_dloss_da(self, a, y):
+        """d𝓛/da for one output unit a and its target y."""
+        raise NotImplementedError
+
+    def tex_dcost_dA(self, A):
+        """dJ/dA[L] = (1/m) d𝓛/da entry by entry, the targets named Y."""
+        raise NotImplementedError
+
+    def tex_delta(self, A, times_g_prime):
+        """dZ[L] (B1); ``times_g_prime`` is the TeX of the factor ``* g'(Z[L])`` (or empty)."""
+        raise NotImplementedError
+
     def __repr__(self):
         return f"<loss {self.name!r}>"
 
@@ -121,6 +134,15 @@ class LogLoss(Loss):
     def predict(self, Z, A):
         return (Z >= 0).astype(int)  # sigma(z) >= 1/2  <=>  z >= 0
 
+    def tex_dloss_da(self, a, y):
+        return rf"\dfrac{{{a}-{y}}}{{{a}(1-{a})}}"
+
+    def tex_dcost_dA(self, A):
+        return rf"\dfrac{{1}}{{m}}\,\dfrac{{{A}-Y}}{{{A}(1-{A})}}"
+
+    def tex_delta(self, A, times_g_prime):
+        return rf"\dfrac{{1}}{{m}}({A}-Y)"  # the sigmoid's g' has cancelled
+
 
 class SquaredError(Loss):
     """Squared error, 𝓛 = sum_k (y_k - a_k)^2, not halved (as in chapter 2)."""
@@ -136,6 +158,15 @@ class SquaredError(Loss):
     def delta(self, Z, A, Y, g):
         m = Z.shape[1]
         return 2.0 * (A - Y) / m * g.prime(Z)  # (B1): dL/da = 2 (a - y), times g'(z)
+
+    def tex_dloss_da(self, a, y):
+        return f"2({a}-{y})"
+
+    def tex_dcost_dA(self, A):
+        return rf"\dfrac{{2}}{{m}}({A}-Y)"
+
+    def tex_delta(self, A, times_g_prime):
+        return rf"\dfrac{{2}}{{m}}({A}-Y)" + times_g_prime
 
 
 LOSSES = {loss.name: loss for loss in (LogLoss(), SquaredError())}
