@@ -19,8 +19,6 @@ hold each to the other.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 __all__ = ["Loss", "LogLoss", "SquaredError", "LOSSES", "get"]
@@ -29,14 +27,12 @@ __all__ = ["Loss", "LogLoss", "SquaredError", "LOSSES", "get"]
 def _softplus_sum(t):
     """sum of softplus(t) = log(1 + e^t), without overflow.
 
-    log1p(e^t) is exact to an ulp or two until e^t overflows (t > 709.78);
-    only then is the slower np.logaddexp(0, t) needed.
+    log1p(e^t) is exact to an ulp or two while e^t does not overflow
+    (t < 709.78); past that the slower np.logaddexp(0, t) is exact.
     """
-    with np.errstate(over="ignore", under="ignore"):
-        total = np.log1p(np.exp(t)).sum()
-    if total == math.inf:
-        total = np.logaddexp(0.0, t).sum()
-    return float(total)
+    if t.max() < 700.0:
+        return float(np.log1p(np.exp(t)).sum())
+    return float(np.logaddexp(0.0, t).sum())
 
 
 class Loss:
