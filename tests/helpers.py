@@ -8,6 +8,7 @@ unlike the package, which uses columns, so a transposition slip in either shows.
 
 import numpy as np
 import sympy as sp
+from hypothesis import strategies as st
 
 import backprop as bp
 
@@ -123,3 +124,18 @@ def small_net(loss="bce", seed=0):
     net = bp.MLP([3, 4, 2], activations=["tanh", out], loss=loss, seed=seed)
     X, y = random_data(np.random.default_rng(seed + 100), 5, 3, 2, loss)
     return net, X, y
+
+
+@st.composite
+def networks(draw):
+    """An architecture, activations, loss, batch size m and seed, all drawn by hypothesis."""
+    loss = draw(st.sampled_from(["bce", "mse"]))
+    n_hidden = draw(st.integers(0, 3))
+    sizes = draw(st.lists(st.integers(1, 5), min_size=n_hidden + 1, max_size=n_hidden + 1))
+    sizes.append(draw(st.integers(1, 3)))  # n_L
+    hidden = draw(st.lists(st.sampled_from(ACTIVATION_NAMES), min_size=n_hidden, max_size=n_hidden))
+    out = "sigmoid" if loss == "bce" else draw(st.sampled_from(ACTIVATION_NAMES))
+    m = draw(st.integers(1, 8))
+    seed = draw(st.integers(0, 2**32 - 1))
+    y_1d = sizes[-1] == 1 and draw(st.sampled_from([True, False]))  # y of shape (m,) or (m, 1)
+    return sizes, hidden + [out], loss, m, seed, y_1d

@@ -6,35 +6,19 @@ import numpy as np
 import pytest
 import sympy as sp
 from helpers import (
-    ACTIVATION_NAMES,
     SYM_G,
     fd_gradients,
     min_relu_margin,
+    networks,
     random_data,
     rel_err,
     small_net,
 )
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 import backprop as bp
 
 # ------------------------------------------------- finite differences (hypothesis)
-
-
-@st.composite
-def networks(draw):
-    """An architecture, activations, loss, batch size m and seed, all drawn by hypothesis."""
-    loss = draw(st.sampled_from(["bce", "mse"]))
-    n_hidden = draw(st.integers(0, 3))
-    sizes = draw(st.lists(st.integers(1, 5), min_size=n_hidden + 1, max_size=n_hidden + 1))
-    sizes.append(draw(st.integers(1, 3)))  # n_L
-    hidden = draw(st.lists(st.sampled_from(ACTIVATION_NAMES), min_size=n_hidden, max_size=n_hidden))
-    out = "sigmoid" if loss == "bce" else draw(st.sampled_from(ACTIVATION_NAMES))
-    m = draw(st.integers(1, 8))
-    seed = draw(st.integers(0, 2**32 - 1))
-    y_1d = sizes[-1] == 1 and draw(st.sampled_from([True, False]))  # y of shape (m,) or (m, 1)
-    return sizes, hidden + [out], loss, m, seed, y_1d
 
 
 def _kink_free_data(net, m, loss, rng):
