@@ -33,8 +33,9 @@ compute the same numbers faster, in four ways (what each buys is measured in
   a hidden layer need not be kept.
 * **B3 in the faster orientation.**  Where the block [dW | db] has more
   columns than rows (n_{l-1} + 1 > n_l), the loop computes its transpose,
-  [A; 1] dZ^T, and copies it into place: OpenBLAS does this long sum over the
-  m examples faster when its result is taller than wide.
+  [A; 1] dZ^T, and copies it into place (for a single unit, n_l = 1, it writes
+  straight into [dW | db], its own transpose): OpenBLAS does this long sum over
+  the m examples faster when its result is taller than wide.
 
 At the API boundary examples are rows (``X`` has shape (m, n_0)), as in NumPy
 and scikit-learn; the one transpose happens there.  Python lists are 0-based,
