@@ -43,7 +43,8 @@ def test_intro_chapter_map_lists_every_chapter_with_its_own_title():
         assert link in intro, f"book/intro.md does not link {doc} as {link}"
 
 
-CHAPTERS = [p for p in NOTEBOOKS if re.match(r"ch\d\d_", p.name)]
+# The chapters that follow a handwritten note (1-5); chapters 6 and 7 follow none.
+CHAPTERS = [p for p in NOTEBOOKS if re.match(r"ch0[1-5]_", p.name)]
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
