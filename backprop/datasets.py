@@ -11,7 +11,10 @@ import numpy as np
 
 from .validation import check_positive_int
 
-__all__ = ["moons", "circles", "xor", "spirals", "blobs", "regression_curve", "gaussian_features"]
+__all__ = [
+    "moons", "circles", "xor", "spirals", "blobs", "regression_curve", "gaussian_features",
+    "function_boundary",
+]
 
 
 def _split(m):
@@ -126,3 +129,60 @@ def gaussian_features(m=1000, n_features=20, seed=0):
     w = rng.normal(size=n_features)
     y = (X @ w + 0.5 * rng.normal(size=m) > 0).astype(float)
     return X, y
+
+
+def function_boundary(f, m=200, noise=0.0, seed=0, x_range=(-1.0, 1.0), y_range=None):
+    """Two classes split by a curve you write: label 1 above y = f(x), label 0 below.
+
+    The m points (x_1, x_2) are drawn uniformly from the box ``x_range`` x
+    ``y_range`` (``y_range`` defaults to ``x_range``); a point's label is 1
+    where x_2 > f(x_1) + e and 0 otherwise, with e drawn from a normal
+    distribution of standard deviation ``noise`` for each point (``noise=0``:
+    every label is on the right side of the curve; a larger noise mixes
+    the labels near it).  ``f`` takes and returns NumPy arrays
+    (e.g. ``lambda x: np.sin(3 * x)`` or ``np.square``).
+
+    Returns X of shape (m, 2) and y of shape (m,), labels in {0, 1}.  A
+    clear error if ``f`` is not callable, does not return one finite number
+    per point, or puts every point on the same side.
+    """
+    if not callable(f):
+        raise TypeError(f"f must be a function of x (NumPy arrays in, arrays out), not {f!r}")
+    m = check_positive_int(m, "m")
+    noise = _noise(noise)
+    x0, x1 = _range(x_range, "x_range")
+    y0, y1 = _range(x_range if y_range is None else y_range, "y_range")
+    rng = np.random.default_rng(seed)
+    X = np.column_stack([rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)])
+    try:
+        fx = np.asarray(f(X[:, 0].copy()), dtype=float)
+    except Exception as e:
+        raise ValueError(f"f(x) failed on an array of {m} x values: {type(e).__name__}: {e}") from None
+    if fx.shape == ():  # a constant function, e.g. lambda x: 0.5
+        fx = np.full(m, float(fx))
+    if fx.shape != (m,):
+        raise ValueError(
+            f"f must return one value per x (shape ({m},) for {m} points), got shape {fx.shape}; "
+            "write it with NumPy operations, e.g. lambda x: np.sin(3 * x)"
+        )
+    if not np.isfinite(fx).all():
+        bad = int(np.argmax(~np.isfinite(fx)))
+        raise ValueError(f"f(x) is not finite at x = {X[bad, 0]:.4g}: {fx[bad]}")
+    y = (X[:, 1] > fx + rng.normal(0.0, noise, size=m)).astype(float)
+    if m > 1 and y.min() == y.max():
+        side = "above" if y[0] == 1 else "below"
+        raise ValueError(
+            f"every point lies {side} the curve y = f(x) in the box {x_range} x "
+            f"{x_range if y_range is None else y_range}: one class only; move the curve or the box"
+        )
+    return X, y
+
+
+def _range(r, name):
+    try:
+        lo, hi = (float(v) for v in r)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a pair (low, high) of numbers, got {r!r}") from None
+    if not (np.isfinite(lo) and np.isfinite(hi) and lo < hi):
+        raise ValueError(f"{name} must be a pair (low, high) with low < high, got {r!r}")
+    return lo, hi

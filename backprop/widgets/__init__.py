@@ -10,6 +10,12 @@
   kernel runs.
 - :func:`training_player` stores frames of one run at epoch counts from 0 to
   the end; a Play button steps through them, also without a kernel.
+- :func:`playground` builds and trains any small network on a chosen data
+  set or your own, and shows the cost, the boundary or fit, each layer's
+  gradient size and its current dZ next to the equation that made it; it
+  prints the one line of Python that recreates its configuration.
+- :func:`static_playground` is its precomputed form for static pages: data
+  set x depth x learning rate, with a Play button over the epochs.
 
 The figures are rendered to PNG into ``ipywidgets.Image``, so they need
 neither ipympl nor a browser-side plotting library.
@@ -19,22 +25,29 @@ from .explorer import StaticExplorer, static_explorer
 from .figure import TrainingFigure
 from .live import LiveTrainer, binder_url, live_trainer
 from .player import TrainingPlayer, frame_epochs, training_player
+from .playground import Playground, playground
+from .static_playground import StaticPlayground, static_playground
 
 __all__ = [
     "LiveTrainer",
+    "Playground",
     "StaticExplorer",
+    "StaticPlayground",
     "TrainingFigure",
     "TrainingPlayer",
     "binder_url",
     "frame_epochs",
     "live_trainer",
+    "playground",
     "static_explorer",
+    "static_playground",
     "training_player",
 ]
 
 # The public objects are documented (and shown in reprs and help) as backprop.widgets.X,
 # where readers import them from, not under the module that happens to define them.
-for _obj in (LiveTrainer, StaticExplorer, TrainingFigure, TrainingPlayer, binder_url,
-             frame_epochs, live_trainer, static_explorer, training_player):
+for _obj in (LiveTrainer, Playground, StaticExplorer, StaticPlayground, TrainingFigure,
+             TrainingPlayer, binder_url, frame_epochs, live_trainer, playground, static_explorer,
+             static_playground, training_player):
     _obj.__module__ = __name__
 del _obj

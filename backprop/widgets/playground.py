@@ -1,0 +1,458 @@
+"""The live playground: choose data, layers, activations, loss and learning rate; it trains and shows why.
+
+What readers of the TensorFlow Playground (Smilkov et al., 2017) ask for and
+do not get there is built in: the log loss as well as the squared error, the
+equations behind the picture (the current dZ of each layer next to the
+formula, B1 or B2, that produced it), a seed, and one line of Python that
+recreates the configuration exactly (:meth:`Playground.config_line`).
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import html
+
+import numpy as np
+
+from ._playground_core import (
+    DATASETS,
+    DEFAULTS,
+    LOSS_NAMES,
+    OUTPUTS,
+    PlaygroundFigure,
+    Settings,
+    check_data,
+    check_settings,
+    data_set,
+    default_loss,
+    problem_of,
+    train,
+)
+from ._runs import COLORS, DIVERGED, NOT_CONVERGED
+from .live import binder_url
+
+__all__ = ["Playground", "playground"]
+
+OWN_DATA = "your data"
+DELTA_ROWS, DELTA_COLS = 3, 4  # the part of each dZ[l] the widget shows
+
+
+def tex_number(v):
+    """``v`` to 3 significant digits in TeX (``1.23\\times 10^{-5}`` for small numbers)."""
+    s = f"{v:.3g}"
+    if "e" in s:
+        mantissa, exp = s.split("e")
+        return rf"{mantissa}\times 10^{{{int(exp)}}}"
+    return s
+
+
+def _dz(l):
+    return rf"\mathrm{{d}}Z^{{[{l}]}}"
+
+
+def delta_formula(l, L, activations, loss):
+    """TeX of the equation that produced dZ[l]: B1 for the output layer, B2 below it."""
+    if l == L:
+        A = rf"A^{{[{L}]}}"
+        if loss == "bce":
+            return rf"{_dz(L)} = \tfrac{{1}}{{m}}\big({A} - Y\big)", "B1, log loss with a sigmoid output"
+        g = activations[L - 1]
+        if g == "identity":
+            return (rf"{_dz(L)} = \tfrac{{2}}{{m}}\big({A} - Y\big)",
+                    "B1, squared error; the identity's g' = 1")
+        return (rf"{_dz(L)} = \tfrac{{2}}{{m}}\big({A} - Y\big) \odot "
+                rf"\mathrm{{{g}}}'\big(Z^{{[{L}]}}\big)", "B1, squared error")
+    g = activations[l - 1]
+    return (rf"{_dz(l)} = \big(W^{{[{l + 1}]\top}}\,{_dz(l + 1)}\big) \odot "
+            rf"\mathrm{{{g}}}'\big(Z^{{[{l}]}}\big)", "B2")
+
+
+class Playground:
+    """The live playground; :func:`playground` describes the settings.
+
+    In Jupyter it shows as a widget whose controls retrain the network; on
+    the book's static pages (no kernel) as its first picture, its
+    configuration line and where it runs.
+
+    Attributes
+    ----------
+    widget : ipywidgets.VBox
+        The controls, the figure (``image``), the status line (``status_html``),
+        the current dZ of each layer (``delta_html``) and the configuration
+        line (``config_html``).
+    controls : dict
+        The control widgets by setting name (``"data"``, ``"hidden"``,
+        ``"activations"``, ``"output"``, ``"loss"``, ``"lr"``, ``"epochs"``,
+        ``"batch_size"``, ``"seed"``).
+    X, y : the training data.
+    result : the last training run (``J``, ``losses``, ``verdict``,
+        ``grad_epochs``, ``grad_sizes``), or None if the settings have an error.
+    net : the trained network (None if training diverged or the settings have an error).
+    error : the message shown for settings that cannot train, else None.
+    message : the status line as plain text.
+    verdict : "converged", "did not converge" or "diverged" ("" after an error).
+    delta_shown : dict
+        ``delta_shown[l]`` is the part of dZ[l] the widget shows, each entry
+        rounded to the 3 significant digits shown (rows: units, columns:
+        examples); from ``net.trace(X, y)``.
+    """
+
+    def __init__(self, data=None, *, X=None, y=None, hidden=DEFAULTS.hidden,
+                 activations=DEFAULTS.activations, output=None, loss=None, lr=DEFAULTS.lr,
+                 epochs=DEFAULTS.epochs, batch_size=None, seed=DEFAULTS.seed):
+        import ipywidgets as widgets
+
+        if (X is None) != (y is None):
+            raise ValueError("give both X and y (your own data), or neither")
+        if X is not None:
+            if data is not None:
+                raise ValueError("give either a data set name or your own X and y, not both")
+            self.X, self.y = check_data(X, y)
+            self.own_data = True
+        else:
+            data = "moons" if data is None else data
+            self.X, self.y = data_set(data)
+            self.own_data = False
+        self.problem = problem_of(self.X)
+        self.figure = PlaygroundFigure(self.X, self.y)
+        wide = {"description_width": "initial"}
+        small = widgets.Layout(width="auto")
+        names = [OWN_DATA] if self.own_data else list(DATASETS)
+        c = {
+            "data": widgets.Dropdown(options=names, value=OWN_DATA if self.own_data else data,
+                                     description="data", disabled=self.own_data, style=wide,
+                                     layout=small),
+            "hidden": widgets.Text(value=self._text(hidden), description="hidden layer sizes",
+                                   placeholder="e.g. 8, 8", continuous_update=False, style=wide),
+            "activations": widgets.Text(value=self._text(activations), description="activations",
+                                        placeholder="relu or relu, tanh", continuous_update=False,
+                                        style=wide),
+            "output": widgets.Dropdown(options=list(OUTPUTS), value=None, description="output",
+                                       style=wide, layout=small),
+            "loss": widgets.Dropdown(options=[(v, k) for k, v in LOSS_NAMES.items()], value=None,
+                                     description="loss", style=wide, layout=small),
+            "lr": widgets.FloatText(value=lr, description="learning rate", style=wide,
+                                    layout=widgets.Layout(width="190px")),
+            "epochs": widgets.IntText(value=epochs, description="epochs", style=wide,
+                                      layout=widgets.Layout(width="150px")),
+            "batch_size": widgets.Text(value="all" if batch_size is None else str(batch_size),
+                                       description="batch size", continuous_update=False,
+                                       style=wide, layout=widgets.Layout(width="150px")),
+            "seed": widgets.IntText(value=seed, description="seed", style=wide,
+                                    layout=widgets.Layout(width="120px")),
+        }
+        self.controls = c
+        loss = default_loss(self.problem) if loss is None else loss
+        self._set_choice(c["loss"], loss)
+        from .. import losses as _losses
+
+        default_out = _losses.LOSSES[loss].default_output if loss in _losses.LOSSES else "sigmoid"
+        self._set_choice(c["output"], default_out if output is None else output)
+        self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px",
+                                                                        max_width="100%"))
+        self.status_html = widgets.HTML()
+        self.delta_html = widgets.HTMLMath()
+        self.config_html = widgets.HTML()
+        self.widget = widgets.VBox([
+            widgets.HBox([c["data"], c["loss"], c["output"]]),
+            widgets.HBox([c["hidden"], c["activations"]]),
+            widgets.HBox([c["lr"], c["epochs"], c["batch_size"], c["seed"]]),
+            self.image, self.status_html, self.config_html, self.delta_html,
+        ])
+        self.result = self.net = self.error = None
+        self.message = self.verdict = ""
+        self.delta_shown = {}
+        self._holding = False
+        self._bad_choice = None  # a loss or output name the dropdowns do not offer
+        for name, w in c.items():
+            w.observe(functools.partial(self._on_change, name), "value")
+        self.retrain()
+        self._first_png = self.figure.to_png(compress_level=9, colors=32)
+        self._first_message = self.message
+
+    # ------------------------------------------------------------ settings
+    @staticmethod
+    def _text(value):
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (int, np.integer)):
+            return str(value)
+        return ", ".join(str(v) for v in value)
+
+    def _set_choice(self, dropdown, value):
+        """Select ``value`` in a dropdown; a value it does not offer is kept for the error message."""
+        values = [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
+        if value in values:
+            dropdown.value = value
+        else:
+            self._bad_choice = (dropdown.description, value)
+
+    @property
+    def settings(self):
+        """The current :class:`~backprop.widgets._playground_core.Settings`, read from the controls."""
+        c = self.controls
+        bad = getattr(self, "_bad_choice", None)
+        loss, output = c["loss"].value, c["output"].value
+        if bad is not None:
+            loss = bad[1] if bad[0] == "loss" else loss
+            output = bad[1] if bad[0] == "output" else output
+        batch = c["batch_size"].value
+        return Settings(data=None if self.own_data else c["data"].value, hidden=c["hidden"].value,
+                        activations=c["activations"].value, output=output, loss=loss,
+                        lr=c["lr"].value, epochs=c["epochs"].value, batch_size=batch,
+                        seed=c["seed"].value)
+
+    def set(self, **settings):
+        """Change settings (names as in :func:`playground`) and retrain once; returns ``self``.
+
+        Values go through the controls, so a bad value shows its message in
+        the widget (and in ``.error``) exactly as if typed there.
+        """
+        unknown = set(settings) - set(self.controls)
+        if unknown:
+            raise TypeError(f"unknown setting(s) {sorted(unknown)}; the playground has "
+                            f"{', '.join(self.controls)}")
+        if "data" in settings and self.own_data:
+            raise ValueError("this playground trains on your own X and y; make a new one for a data set")
+        self._holding = True
+        try:
+            if "data" in settings:
+                data_set(settings["data"])  # a clear error for an unknown name
+                self._change_data(settings.pop("data"))
+            for name, value in settings.items():
+                w = self.controls[name]
+                if name in ("loss", "output"):
+                    self._bad_choice = None
+                    self._set_choice(w, value)
+                elif name in ("hidden", "activations", "batch_size"):
+                    w.value = "all" if (name == "batch_size" and value is None) else self._text(value)
+                else:
+                    w.value = value
+        finally:
+            self._holding = False
+        self.retrain()
+        return self
+
+    def _change_data(self, name):
+        """A new data set; the loss and output follow a change between points and a curve."""
+        c = self.controls
+        old = problem_of(self.X)
+        c["data"].value = name
+        self.X, self.y = data_set(name)
+        self.problem = problem_of(self.X)
+        self.figure = PlaygroundFigure(self.X, self.y)
+        if self.problem != old:
+            self._bad_choice = None
+            c["loss"].value = default_loss(self.problem)
+            c["output"].value = "sigmoid" if self.problem == "classification" else "identity"
+
+    def _on_change(self, name, change):
+        if self._holding:
+            return
+        try:
+            self._holding = True
+            try:
+                if name == "data":
+                    self._change_data(change["new"])
+                elif name in ("loss", "output"):
+                    self._bad_choice = None
+            finally:
+                self._holding = False
+            self.retrain()
+        except Exception as e:  # a control's callback must never print a traceback
+            self._show_error(f"{type(e).__name__}: {e}")
+
+    # ------------------------------------------------------------ training
+    def retrain(self):
+        """Train with the current settings and redraw; the :class:`Result`, or None after an error."""
+        try:
+            checked = check_settings(self.settings, self.X, self.y)
+        except ValueError as e:
+            self._show_error(str(e))
+            return None
+        self.error = None
+        result = train(checked, self.X, self.y)
+        self.result, self.net = result, result.net
+        c = checked
+        if result.diverged_at is not None:
+            self.verdict = DIVERGED
+            last = f"{result.losses[-1]:.3g}" if len(result.losses) else "its first value"
+            text = (f"diverged: at epoch {result.diverged_at} the cost J became infinite "
+                    f"(last finite J = {last}); the learning rate {c.lr:g} is too large for this "
+                    f"network: try a smaller one, e.g. {c.lr / 10:g}")
+            picture = (f"diverged at epoch {result.diverged_at}\n"
+                       f"try a smaller learning rate")
+            self.figure.update(result, title=f"diverged at epoch {result.diverged_at}",
+                               message=picture)
+        else:
+            self.verdict = result.verdict
+            text = f"J = {result.J:.3g} after {c.epochs} epoch{'s' * (c.epochs != 1)}: {self.verdict}"
+            if self.verdict == DIVERGED:
+                text += (f" (J rose from {result.losses[0]:.3g}: the learning rate {c.lr:g} is "
+                         f"too large; try a smaller one)")
+            elif self.verdict == NOT_CONVERGED:
+                text += " (J is still changing: more epochs, or another learning rate)"
+            if self.problem == "classification":
+                acc = float(np.mean(self.net.predict(self.X) == self.y))
+                text += f"; {100 * acc:.1f}% of the points on the right side"
+            self.figure.update(result, title=text.split(" (")[0].split(";")[0])
+        self.message = text
+        self.image.value = self.figure.to_png()
+        self.status_html.value = (f'<span style="color:{COLORS[self.verdict]}">'
+                                  f"{html.escape(text)}</span>")
+        self.config_html.value = ("Recreate this configuration: <code>"
+                                  f"{html.escape(self.config_line())}</code>")
+        self._show_delta()
+        return result
+
+    def _show_error(self, text):
+        self.error, self.result, self.net, self.verdict = text, None, None, ""
+        self.message = text
+        self.delta_shown = {}
+        self.figure.update(None, title="no training: fix the setting below",
+                           message="fix the setting:\nsee the message below")
+        self.image.value = self.figure.to_png()
+        self.status_html.value = (f'<span style="color:{COLORS[DIVERGED]}">'
+                                  f"Cannot train: {html.escape(text)}</span>")
+        self.config_html.value = ""
+        self.delta_html.value = ""
+
+    # ------------------------------------------------------------ what it shows
+    def _show_delta(self):
+        """dZ[l] of every layer from ``net.trace`` next to the equation that computes it."""
+        self.delta_shown = {}
+        if self.net is None:
+            self.delta_html.value = ("<em>No dZ to show: training diverged.</em>")
+            return
+        c = self.result.checked
+        trace = self.net.trace(self.X, self.y)
+        L = len(trace)
+        acts = (*c.activations, c.output)
+        rows = [f"<b>The current dZ of each layer</b> (from <code>net.trace(X, y)</code>, "
+                f"m = {self.X.shape[0]} examples; the first {DELTA_COLS} examples' columns):"]
+        for l in range(L, 0, -1):
+            dZ = trace[l].dZ
+            part = dZ[:DELTA_ROWS, :DELTA_COLS]
+            shown = np.array([[float(f"{v:.3g}") + 0.0 for v in row] for row in part])
+            self.delta_shown[l] = shown
+            body = r" \\ ".join(" & ".join(tex_number(v) for v in row)
+                                + (r" & \cdots" if dZ.shape[1] > DELTA_COLS else "")
+                                for row in part)
+            if dZ.shape[0] > DELTA_ROWS:
+                body += r" \\ " + " & ".join([r"\vdots"] * (part.shape[1] + (dZ.shape[1] > DELTA_COLS)))
+            formula, eq = delta_formula(l, L, acts, c.loss)
+            rows.append(f"$${formula} = \\begin{{bmatrix}} {body} \\end{{bmatrix}}$$"
+                        f"<div style='text-align:right;color:#555'>({eq}; shape "
+                        f"{dZ.shape[0]} &times; {dZ.shape[1]})</div>")
+        self.delta_html.value = "\n".join(rows)
+
+    def delta_text(self):
+        """The dZ the widget shows, as plain text lines (for printing)."""
+        if not self.delta_shown:
+            return "no dZ: " + (self.error or "training diverged")
+        c = self.result.checked
+        L = len(self.delta_shown)
+        acts = (*c.activations, c.output)
+        out = []
+        for l in range(L, 0, -1):
+            _, eq = delta_formula(l, L, acts, c.loss)
+            out.append(f"dZ[{l}] ({eq.split(',')[0]}): first rows and columns")
+            for row in self.delta_shown[l]:
+                out.append("   " + " ".join(f"{v:>10.3g}" for v in row))
+        return "\n".join(out)
+
+    def config_line(self):
+        """One line of Python that recreates this configuration exactly.
+
+        Only the settings that differ from the defaults are written.  For
+        your own data the line refers to your arrays as ``X`` and ``y``.
+        Raises ``ValueError`` while the settings have an error.
+        """
+        checked = check_settings(self.settings, self.X, self.y)
+        args = ["X=X, y=y"] if self.own_data else []
+        data = None if self.own_data else self.controls["data"].value
+        if data not in (None, "moons"):
+            args.insert(0, repr(data))
+        if checked.hidden != DEFAULTS.hidden:
+            args.append(f"hidden={checked.hidden!r}")
+        acts = checked.activations
+        if acts and len(set(acts)) == 1:
+            if acts[0] != DEFAULTS.activations:
+                args.append(f"activations={acts[0]!r}")
+        elif acts:
+            args.append(f"activations={acts!r}")
+        loss = checked.loss
+        if loss != default_loss(self.problem):
+            args.append(f"loss={loss!r}")
+        from .. import losses as _losses
+
+        if checked.output != _losses.LOSSES[loss].default_output:
+            args.append(f"output={checked.output!r}")
+        for name in ("lr", "epochs", "batch_size", "seed"):
+            value = getattr(checked, name)
+            if value != getattr(DEFAULTS, name):
+                args.append(f"{name}={value!r}")
+        return f"bp.widgets.playground({', '.join(args)})"
+
+    # ------------------------------------------------------------ display
+    def __repr__(self):
+        return f"<Playground: {self.config_line() if self.error is None else self.error}>"
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        """The live widget for Jupyter; for the static book its first picture (text/html)."""
+        data = self.widget._repr_mimebundle_()
+        data["text/html"] = self.static_html()
+        return data
+
+    def static_html(self):
+        """What the static book shows instead of the live widget: its first picture and a line."""
+        png = base64.b64encode(self._first_png).decode("ascii")
+        url = binder_url()
+        where = (f'open this notebook in Jupyter, or <a href="{html.escape(url)}">launch it on '
+                 f"Binder</a>" if url else "open this notebook in Jupyter")
+        return (
+            f'<div class="live-trainer-static">'
+            f'<img src="data:image/png;base64,{png}" alt="{html.escape(self._first_message)}" '
+            f'style="width:700px;max-width:100%">'
+            f"<p><em>The live playground: its controls retrain the network, which needs a running "
+            f"Python kernel, so this page shows its first picture. To use it, {where}.</em></p>"
+            f"</div>"
+        )
+
+
+@functools.wraps(Playground, assigned=("__module__",), updated=())
+def playground(data=None, *, X=None, y=None, **settings):
+    """A playground: build a network, train it, and see the cost, the boundary and the gradients.
+
+    ``data`` is one of ``"moons"`` (the default), ``"circles"``, ``"xor"``,
+    ``"spirals"``, ``"blobs"`` (two classes in the plane: the picture is the
+    decision boundary) or ``"curve"`` (a noisy sine: the picture is the fit),
+    or pass your own ``X`` and ``y``: X of shape (m, 2) with labels y in
+    {0, 1}, or X of shape (m, 1) with numbers y (e.g. from
+    :func:`backprop.datasets.function_boundary`).
+
+    Settings (each also a control of the widget): ``hidden`` (the hidden
+    layers' sizes, e.g. ``(8, 8)``; ``()`` is no hidden layer),
+    ``activations`` (one name for every hidden layer, or one per layer),
+    ``loss`` (``"bce"``, the log loss, or ``"mse"``, the squared error;
+    default: log loss for points, squared error for the curve), ``output``
+    (the output layer's activation; default: sigmoid for the log loss,
+    identity for the squared error), ``lr``, ``epochs``, ``batch_size``
+    (None: full batch) and ``seed`` (the initial weights and the order of
+    the mini-batches).  The network is ``MLP([n_0, *hidden, 1],
+    [*activations, output], loss, seed)`` trained by ``fit``, so the same
+    settings always give the same numbers.
+
+    The widget retrains whenever a control changes and shows the cost curve,
+    the boundary or fit, the size of each layer's gradient dW[l] during
+    training (from ``net.trace``), the current dZ of each layer next to the
+    equation (B1, B2) that computed it, and one line of Python that recreates
+    the configuration (:meth:`Playground.config_line`).  A setting that
+    cannot train (log loss with an identity output, an empty layer, zero
+    epochs, a batch larger than the data, ...) shows a readable message in
+    the widget instead of a traceback; a learning rate that diverges says
+    so.  Returns a :class:`Playground`; change it with ``.set(...)``.
+    """
+    return Playground(data, X=X, y=y, **settings)
+
