@@ -45,6 +45,40 @@ def test_intro_chapter_map_lists_every_chapter_with_its_own_title():
 
 # The chapters that follow a handwritten note (1-5); chapters 6 and 7 follow none.
 CHAPTERS = [p for p in NOTEBOOKS if re.match(r"ch0[1-5]_", p.name)]
+SLIP = r"slip-\d{3}-\d+"
+
+
+def slip_table(nb) -> list[tuple[str, list[str]]]:
+    """The rows of the table "Where the note slips" at the end of a chapter, each with the slip
+    targets it links to (``(#slip-NNN-k)``); the header and the rule are left out."""
+    heading = [i for i, c in enumerate(nb.cells)
+               if c.cell_type == "markdown" and re.search(r"^#+ .*Where the note slips", c.source, re.M)]
+    assert heading, "no section 'Where the note slips'"
+    table = "\n".join(c.source for c in nb.cells[heading[-1]:] if c.cell_type == "markdown")
+    rows = [line for line in table.splitlines() if line.startswith("|") and not set(line) <= set("|-: ")]
+    return [(row, re.findall(rf"\(#({SLIP})\)", row)) for row in rows[1:]]  # rows[0]: the header
+
+
+def proof_cells(nb, label: str) -> list[str]:
+    """The code cells that prove the target ``(label)=``: those after the one cell that holds
+    the target, up to the next heading or slip target.  The errata page links to the same
+    targets (tests/test_backmatter.py)."""
+    at = [i for i, c in enumerate(nb.cells) if f"({label})=" in c.source]
+    assert len(at) == 1, f"target ({label})= must appear exactly once, found {len(at)}"
+    proof = []
+    for c in nb.cells[at[0] + 1:]:
+        if c.cell_type == "markdown" and re.search(rf"^#|\({SLIP}\)=", c.source, re.M):
+            break
+        if c.cell_type == "code":
+            proof.append(c.source)
+    return proof
+
+
+def asserts(source: str) -> bool:
+    """A code cell asserts something: an ``assert`` statement or a call of one of ``bp.symbolic``'s
+    ``assert_*`` functions, outside comments."""
+    code = "\n".join(line.split("#")[0] for line in source.splitlines())
+    return re.search(r"^\s*assert\b|\bassert_\w*\(", code, re.M) is not None
 
 
 @pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.name)
@@ -52,23 +86,11 @@ def test_slip_table_links_every_entry_to_a_cell_that_asserts(path):
     """The table "Where the note slips" at the end of a chapter: every row links to a target
     ``(slip-NNN-k)=`` followed (before the next heading or target) by a code cell that asserts."""
     nb = nbformat.read(path, as_version=4)
-    heading = [i for i, c in enumerate(nb.cells)
-               if c.cell_type == "markdown" and re.search(r"^#+ .*Where the note slips", c.source, re.M)]
-    assert heading, f"{path.name}: no section 'Where the note slips'"
-    table = "\n".join(c.source for c in nb.cells[heading[-1]:] if c.cell_type == "markdown")
-    rows = [line for line in table.splitlines() if line.startswith("|") and not set(line) <= set("|-: ")]
-    links = [re.findall(r"\(#(slip-\d{3}-\d+)\)", row) for row in rows[1:]]  # rows[0]: the header
-    assert links and all(links), f"{path.name}: every row of the slip table needs a link to its proof"
-    for label in {label for row in links for label in row}:
-        at = [i for i, c in enumerate(nb.cells) if f"({label})=" in c.source]
-        assert len(at) == 1, f"{path.name}: target ({label})= must appear exactly once, found {len(at)}"
-        proof = []  # the code cells after the target, up to the next heading or slip target
-        for c in nb.cells[at[0] + 1:]:
-            if c.cell_type == "markdown" and re.search(r"^#|\(slip-\d{3}-\d+\)=", c.source, re.M):
-                break
-            if c.cell_type == "code":
-                proof.append(c.source)
-        assert any(re.search(r"\bassert", src) for src in proof), (
+    rows = slip_table(nb)
+    assert rows and all(links for _, links in rows), (
+        f"{path.name}: every row of the slip table needs a link to its proof")
+    for label in {label for _, links in rows for label in links}:
+        assert any(asserts(src) for src in proof_cells(nb, label)), (
             f"{path.name}: no code cell after ({label})= asserts the slip")
 
 
