@@ -12,17 +12,37 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["numerical_gradients", "relative_error", "gradient_check"]
+__all__ = ["numerical_gradients", "relative_error", "max_relative_error", "gradient_check"]
 
 
-def numerical_gradients(net, X, y, h=1e-5):
-    """Centred finite differences of ``net.cost`` for every W and b.
+def numerical_gradients(net, X, y, h=1e-5, *, method="centred"):
+    """Finite differences of ``net.cost`` for every W and b.
 
-    Returns ``(dWs, dbs)`` shaped like ``net.weights`` and ``net.biases``.
-    The network is restored exactly afterwards.
+    Parameters
+    ----------
+    net : MLP
+    X, y : array_like
+        Inputs (m, n_0) and targets, as for ``net.cost``.
+    h : float
+        The step, positive.
+    method : {"centred", "forward"}
+        ``"centred"`` (the default): (J(theta + h e_k) - J(theta - h e_k)) / (2 h),
+        truncation error O(h^2), two evaluations of J per parameter.
+        ``"forward"``: the one-sided (J(theta + h e_k) - J(theta)) / h,
+        truncation error O(h); chapter 6 compares the two.
+
+    Returns
+    -------
+    tuple of list
+        ``(dWs, dbs)`` shaped like ``net.weights`` and ``net.biases``.  The
+        network is restored exactly afterwards.
     """
     if not h > 0:
         raise ValueError(f"the finite-difference step h must be positive, got {h}")
+    if method not in ("centred", "forward"):
+        raise ValueError(f'method must be "centred" or "forward", got {method!r}')
+    if method == "forward":
+        return _forward_differences(net, X, y, h)
     grads = []
     for P in list(net.weights) + list(net.biases):
         G = np.zeros_like(P)
@@ -39,11 +59,44 @@ def numerical_gradients(net, X, y, h=1e-5):
     return grads[:L], grads[L:]
 
 
+def _forward_differences(net, X, y, h):
+    J_0 = net.cost(X, y)
+    grads = []
+    for P in list(net.weights) + list(net.biases):
+        G = np.zeros_like(P)
+        for k in np.ndindex(P.shape):
+            saved = P[k]
+            P[k] = saved + h
+            G[k] = (net.cost(X, y) - J_0) / h
+            P[k] = saved
+        grads.append(G)
+    L = len(net.weights)
+    return grads[:L], grads[L:]
+
+
 def relative_error(a, b):
     """``||a - b|| / (||a|| + ||b||)`` (Euclidean norms); 0 when both are 0."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     denom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if denom == 0 else float(np.linalg.norm(a - b) / denom)
+
+
+def max_relative_error(a, b, tiny=1e-300):
+    """The largest entry-wise relative error ``|a - b| / max(|a|, |b|, tiny)``.
+
+    The measure of the cs231n notes: unlike :func:`relative_error`, which
+    compares whole arrays, it also exposes one wrong small entry among large
+    ones.  ``tiny`` keeps an entry that is 0 in both arrays (a dead ReLU
+    unit's gradient) from dividing 0 by 0: such an entry counts as error 0.
+    Arrays of different shapes raise ``ValueError``.
+    """
+    a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
+    if a.shape != b.shape:
+        raise ValueError(f"the arrays must have the same shape, got {a.shape} and {b.shape}")
+    if a.size == 0:
+        return 0.0
+    scale = np.maximum(np.maximum(np.abs(a), np.abs(b)), tiny)
+    return float(np.max(np.abs(a - b) / scale))
 
 
 def gradient_check(net, X, y, h=1e-5):

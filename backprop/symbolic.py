@@ -38,6 +38,8 @@ __all__ = [
     "matrix",
     "grad",
     "network",
+    "PRIMES",
+    "backward",
     "values",
     "evaluate",
     "show",
@@ -69,6 +71,15 @@ def identity(z):
 
 
 ACTIVATIONS = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "identity": identity}
+
+# g'(z) as the book writes it, not by differentiating g: sigma (1 - sigma), ReLU'(0) = 0,
+# 1 - tanh^2, 1.  backward() uses these, so SymPy's derivative of J stays an independent oracle.
+PRIMES = {
+    "sigmoid": lambda z: sigmoid(z) * (1 - sigmoid(z)),
+    "relu": relu_prime,
+    "tanh": lambda z: 1 - sp.tanh(z) ** 2,
+    "identity": lambda z: sp.Integer(1),
+}
 
 
 # -------------------------------------------------------------------- losses
@@ -189,7 +200,68 @@ def network(sizes, activations, loss, m):
         A_prev = A_l
     per_entry = LOSSES[loss]
     J = sum(per_entry(Y[k, i], A[-1][k, i]) for k in range(sizes[-1]) for i in range(m)) / m
-    return {"X": X, "Y": Y, "W": W, "b": b, "Z": Z, "A": A, "J": J}
+    return {"X": X, "Y": Y, "W": W, "b": b, "Z": Z, "A": A, "J": J,
+            "activations": list(activations), "loss": loss, "m": m}
+
+
+def backward(net, at=None):
+    """The backward pass B1 to B4 on a symbolic :func:`network`, in SymPy.
+
+    Parameters
+    ----------
+    net : dict
+        What :func:`network` returns.
+    at : dict or None
+        A substitution {symbol: value} (e.g. from :func:`values`).  Given,
+        the forward quantities X, Y, W, Z and A are evaluated there first and
+        the recursion runs on numbers, which is fast even for deep networks;
+        ``None`` gives the recursion as expressions in the symbols.
+
+    Returns
+    -------
+    dict
+        Lists ``dZ``, ``dW``, ``db`` of SymPy matrices, one per layer
+        (index ``l - 1`` is layer l), computed by the recursion of the
+        notation page and nothing else::
+
+            (B1) dZ[L] = (A[L] - Y) / m                          (log loss, sigmoid)
+                 dZ[L] = 2 (A[L] - Y) / m * g'(Z[L])             (squared error)
+            (B2) dZ[l] = (W[l+1]^T dZ[l+1]) * g'(Z[l])
+            (B3) dW[l] = dZ[l] A[l-1]^T
+            (B4) db[l] = dZ[l] 1
+
+        with ``*`` the element-wise product and g' from ``PRIMES``.  The
+        chapters compare these with SymPy's derivatives of ``net["J"]``
+        (:func:`grad`), which use no recursion at all.
+
+    Raises
+    ------
+    ValueError
+        For the log loss without a sigmoid output, whose B1 is not (A - Y) / m.
+    """
+    acts, loss, m = net["activations"], net["loss"], net["m"]
+    W, Z, A, Y, X = net["W"], net["Z"], net["A"], net["Y"], net["X"]
+    if at is not None:
+        W, Z, A = ([M.xreplace(at) for M in Ms] for Ms in (W, Z, A))
+        Y, X = Y.xreplace(at), X.xreplace(at)
+    L = len(W)
+    if loss == "bce" and acts[-1] != "sigmoid":
+        raise ValueError(f"the log loss needs a sigmoid output layer, not {acts[-1]!r}")
+
+    def prime(l):  # g'(Z[l]) for the 0-based layer index l
+        return Z[l].applyfunc(PRIMES[acts[l]])
+
+    dZ = [None] * L
+    if loss == "bce":
+        dZ[-1] = (A[-1] - Y) / m                                        # (B1)
+    else:
+        dZ[-1] = (2 * (A[-1] - Y) / m).multiply_elementwise(prime(L - 1))  # (B1)
+    for l in range(L - 2, -1, -1):
+        dZ[l] = (W[l + 1].T * dZ[l + 1]).multiply_elementwise(prime(l))  # (B2)
+    inputs = [X] + A[:-1]                                                # A[l-1]
+    dW = [dZ[l] * inputs[l].T for l in range(L)]                         # (B3)
+    db = [dZ[l] * sp.ones(m, 1) for l in range(L)]                       # (B4)
+    return {"dZ": dZ, "dW": dW, "db": db}
 
 
 # -------------------------------------------------------- numbers and display

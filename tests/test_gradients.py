@@ -196,3 +196,36 @@ def test_the_finite_difference_oracle_on_a_gradient_known_in_closed_form():
     (dW,), (db,) = fd_gradients(net, X, y)
     np.testing.assert_allclose(dW[0], 2 * (r[:, None] * X).mean(axis=0), rtol=1e-9)
     np.testing.assert_allclose(db[0, 0], 2 * r.mean(), rtol=1e-9)
+
+
+def test_forward_differences_are_first_order_and_centred_second_order():
+    """At h = 1e-3 the one-sided error is O(h), the centred one O(h^2): the
+    centred difference is far closer to the true gradient, both converge."""
+    net = bp.MLP([3, 4, 1], ["tanh", "sigmoid"], "bce", seed=3)
+    rng = np.random.default_rng(4)
+    X, y = rng.normal(size=(6, 3)), (rng.random(6) > 0.5).astype(float)
+    true = net.gradients(X, y)
+    theta = [P.copy() for P in net.weights + net.biases]
+    errors = {}
+    for method in ("centred", "forward"):
+        for h in (1e-2, 1e-3):
+            dWs, dbs = bp.numerical_gradients(net, X, y, h, method=method)
+            errors[method, h] = max(bp.relative_error(a, b) for a, b in zip(dWs + dbs, true[0] + true[1]))
+    assert all(np.array_equal(P, Q) for P, Q in zip(net.weights + net.biases, theta))
+    assert 5 < errors["forward", 1e-2] / errors["forward", 1e-3] < 20  # O(h)
+    assert 50 < errors["centred", 1e-2] / errors["centred", 1e-3] < 200  # O(h^2)
+    assert errors["centred", 1e-3] < errors["forward", 1e-3] / 100
+    with pytest.raises(ValueError, match="method"):
+        bp.numerical_gradients(net, X, y, method="backward")
+
+
+def test_max_relative_error_is_entrywise():
+    big = np.array([1.0, -2.0, 1e-6])
+    wrong_small = np.array([1.0, -2.0, 2e-6])  # the small entry is off by a factor 2
+    assert bp.gradcheck.max_relative_error(big, wrong_small) == pytest.approx(0.5)
+    assert bp.relative_error(big, wrong_small) < 1e-6  # the norms hide it
+    assert bp.gradcheck.max_relative_error([0.0, 3.0], [0.0, 3.0]) == 0.0  # 0/0 counts as 0
+    assert bp.gradcheck.max_relative_error([1.0], [-1.0]) == 2.0
+    assert bp.gradcheck.max_relative_error(np.zeros(0), np.zeros(0)) == 0.0
+    with pytest.raises(ValueError, match="same shape"):
+        bp.gradcheck.max_relative_error(np.zeros(2), np.zeros(3))

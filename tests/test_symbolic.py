@@ -91,3 +91,42 @@ def test_symbolic_network_cost_is_the_mean_loss(sizes, activations, loss):
 def test_show_gives_latex():
     out = S.show(r"\frac{\partial L}{\partial a}", (a - y) / (a * (1 - a)))
     assert out._repr_latex_().startswith(r"$\displaystyle \frac{\partial L}{\partial a} =")
+
+
+@pytest.mark.parametrize(
+    "sizes, activations, loss",
+    [
+        ([2, 3, 1], ["relu", "sigmoid"], "bce"),
+        ([2, 2, 3, 2], ["tanh", "sigmoid", "identity"], "mse"),
+        ([1, 2, 1], ["identity", "sigmoid"], "mse"),
+    ],
+)
+def test_backward_is_sympys_derivative_of_the_cost(sizes, activations, loss):
+    """B1-B4 in SymPy (backward) equal SymPy's derivatives of J, as expressions at a
+    point and evaluated there first (at=); dZ and dW have the shapes of Z and W."""
+    m = 2
+    N = S.network(sizes, activations, loss, m)
+    rng = np.random.default_rng(5)
+    pairs = [(N["X"], rng.normal(size=N["X"].shape)),
+             (N["Y"], (rng.random(N["Y"].shape) > 0.5).astype(float))]
+    pairs += [(P, rng.normal(size=P.shape)) for P in N["W"] + N["b"]]
+    subs = S.values(pairs)
+    symbolic, numeric = S.backward(N), S.backward(N, at=subs)
+    for l in range(len(activations)):
+        assert symbolic["dZ"][l].shape == N["Z"][l].shape
+        for key, P in (("dW", N["W"][l]), ("db", N["b"][l])):
+            oracle = S.evaluate(S.grad(N["J"], P), subs)
+            assert symbolic[key][l].shape == P.shape
+            np.testing.assert_allclose(S.evaluate(symbolic[key][l], subs), oracle, rtol=1e-12)
+            np.testing.assert_allclose(S.evaluate(numeric[key][l], subs), oracle, rtol=1e-12)
+
+
+def test_backward_refuses_the_log_loss_without_a_sigmoid_output():
+    with pytest.raises(ValueError, match="sigmoid"):
+        S.backward(S.network([2, 1], ["identity"], "bce", 1))
+
+
+def test_primes_are_the_derivatives_of_the_activations():
+    s = sp.Symbol("s", real=True)
+    for name, g in S.ACTIVATIONS.items():
+        S.assert_equal(S.PRIMES[name](s), sp.diff(g(s), s), name)
