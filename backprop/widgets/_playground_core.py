@@ -226,11 +226,12 @@ def check_settings(s, X, y):
         raise ValueError(str(e)) from None
     try:
         epochs = check_positive_int(s.epochs, "epochs")
-        seed = check_positive_int(s.seed + 1, "seed + 1") - 1 if not isinstance(s.seed, bool) else None
     except TypeError as e:
         raise ValueError(str(e)) from None
-    if seed is None or seed < 0:
-        raise ValueError(f"the seed must be a whole number >= 0, got {s.seed!r}")
+    seed = s.seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0:
+        raise ValueError(f"the seed must be a whole number >= 0, got {seed!r}")
+    seed = int(seed)
     if epochs > 100_000:
         raise ValueError(f"epochs = {epochs}: the playground trains at most 100000 epochs")
     batch_size = parse_batch_size(s.batch_size, X.shape[0])

@@ -101,8 +101,6 @@ class Playground:
     def __init__(self, data=None, *, X=None, y=None, hidden=DEFAULTS.hidden,
                  activations=DEFAULTS.activations, output=None, loss=None, lr=DEFAULTS.lr,
                  epochs=DEFAULTS.epochs, batch_size=None, seed=DEFAULTS.seed):
-        import ipywidgets as widgets
-
         if (X is None) != (y is None):
             raise ValueError("give both X and y (your own data), or neither")
         if X is not None:
@@ -116,60 +114,114 @@ class Playground:
             self.own_data = False
         self.problem = problem_of(self.X)
         self.figure = PlaygroundFigure(self.X, self.y)
+        loss = default_loss(self.problem) if loss is None else loss
+        from .. import losses as _losses
+
+        if output is None:
+            output = _losses.LOSSES[loss].default_output if loss in _losses.LOSSES else "sigmoid"
+        # The settings as the controls hold them; the widgets are made only when displayed.
+        self._values = {
+            "data": OWN_DATA if self.own_data else data, "hidden": self._text(hidden),
+            "activations": self._text(activations), "output": output, "loss": loss, "lr": lr,
+            "epochs": epochs, "batch_size": "all" if batch_size is None else str(batch_size),
+            "seed": seed,
+        }
+        self._widget = self._controls = None
+        self.result = self.net = self.error = None
+        self.message = self.verdict = ""
+        self.delta_shown = {}
+        self._png = self._status = self._config = self._delta = ""
+        self._holding = False
+        self.retrain()
+        self._first_png = self.figure.to_png(compress_level=9, colors=32)
+        self._first_message = self.message
+
+    # ------------------------------------------------------------ the widget
+    @property
+    def widget(self):
+        """The ipywidgets.VBox of the playground (made on first use)."""
+        if self._widget is None:
+            self._build()
+        return self._widget
+
+    @property
+    def controls(self):
+        """The control widgets by setting name (made on first use)."""
+        if self._widget is None:
+            self._build()
+        return self._controls
+
+    def _build(self):
+        import ipywidgets as widgets
+
+        v = self._values
         wide = {"description_width": "initial"}
         small = widgets.Layout(width="auto")
         names = [OWN_DATA] if self.own_data else list(DATASETS)
+        losses = [(name, key) for key, name in LOSS_NAMES.items()]
         c = {
-            "data": widgets.Dropdown(options=names, value=OWN_DATA if self.own_data else data,
-                                     description="data", disabled=self.own_data, style=wide,
-                                     layout=small),
-            "hidden": widgets.Text(value=self._text(hidden), description="hidden layer sizes",
+            "data": widgets.Dropdown(options=names, value=v["data"], description="data",
+                                     disabled=self.own_data, style=wide, layout=small),
+            "hidden": widgets.Text(value=v["hidden"], description="hidden layer sizes",
                                    placeholder="e.g. 8, 8", continuous_update=False, style=wide),
-            "activations": widgets.Text(value=self._text(activations), description="activations",
+            "activations": widgets.Text(value=v["activations"], description="activations",
                                         placeholder="relu or relu, tanh", continuous_update=False,
                                         style=wide),
-            "output": widgets.Dropdown(options=list(OUTPUTS), value=None, description="output",
-                                       style=wide, layout=small),
-            "loss": widgets.Dropdown(options=[(v, k) for k, v in LOSS_NAMES.items()], value=None,
+            "output": widgets.Dropdown(options=list(OUTPUTS),
+                                       value=v["output"] if v["output"] in OUTPUTS else None,
+                                       description="output", style=wide, layout=small),
+            "loss": widgets.Dropdown(options=losses,
+                                     value=v["loss"] if v["loss"] in LOSS_NAMES else None,
                                      description="loss", style=wide, layout=small),
-            "lr": widgets.FloatText(value=lr, description="learning rate", style=wide,
+            "lr": widgets.FloatText(value=v["lr"], description="learning rate", style=wide,
                                     layout=widgets.Layout(width="190px")),
-            "epochs": widgets.IntText(value=epochs, description="epochs", style=wide,
+            "epochs": widgets.IntText(value=v["epochs"], description="epochs", style=wide,
                                       layout=widgets.Layout(width="150px")),
-            "batch_size": widgets.Text(value="all" if batch_size is None else str(batch_size),
-                                       description="batch size", continuous_update=False,
-                                       style=wide, layout=widgets.Layout(width="150px")),
-            "seed": widgets.IntText(value=seed, description="seed", style=wide,
+            "batch_size": widgets.Text(value=v["batch_size"], description="batch size",
+                                       continuous_update=False, style=wide,
+                                       layout=widgets.Layout(width="150px")),
+            "seed": widgets.IntText(value=v["seed"], description="seed", style=wide,
                                     layout=widgets.Layout(width="120px")),
         }
-        self.controls = c
-        loss = default_loss(self.problem) if loss is None else loss
-        self._set_choice(c["loss"], loss)
-        from .. import losses as _losses
-
-        default_out = _losses.LOSSES[loss].default_output if loss in _losses.LOSSES else "sigmoid"
-        self._set_choice(c["output"], default_out if output is None else output)
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px",
                                                                         max_width="100%"))
         self.status_html = widgets.HTML()
-        self.delta_html = widgets.HTMLMath()
         self.config_html = widgets.HTML()
-        self.widget = widgets.VBox([
+        self.delta_html = widgets.HTMLMath()
+        self._controls = c
+        self._widget = widgets.VBox([
             widgets.HBox([c["data"], c["loss"], c["output"]]),
             widgets.HBox([c["hidden"], c["activations"]]),
             widgets.HBox([c["lr"], c["epochs"], c["batch_size"], c["seed"]]),
             self.image, self.status_html, self.config_html, self.delta_html,
         ])
-        self.result = self.net = self.error = None
-        self.message = self.verdict = ""
-        self.delta_shown = {}
-        self._holding = False
-        self._bad_choice = None  # a loss or output name the dropdowns do not offer
         for name, w in c.items():
             w.observe(functools.partial(self._on_change, name), "value")
-        self.retrain()
-        self._first_png = self.figure.to_png(compress_level=9, colors=32)
-        self._first_message = self.message
+        self._publish()
+
+    def _publish(self):
+        """Show the last run in the widgets, if they exist."""
+        if self._widget is None:
+            return
+        self.image.value = self._png
+        self.status_html.value = self._status
+        self.config_html.value = self._config
+        self.delta_html.value = self._delta
+
+    def _sync_controls(self):
+        if self._controls is None:
+            return
+        self._holding = True
+        try:
+            for name, w in self._controls.items():
+                value = self._values[name]
+                if name in ("loss", "output"):
+                    options = LOSS_NAMES if name == "loss" else OUTPUTS
+                    value = value if value in options else None
+                if w.value != value:
+                    w.value = value
+        finally:
+            self._holding = False
 
     # ------------------------------------------------------------ settings
     @staticmethod
@@ -180,85 +232,58 @@ class Playground:
             return str(value)
         return ", ".join(str(v) for v in value)
 
-    def _set_choice(self, dropdown, value):
-        """Select ``value`` in a dropdown; a value it does not offer is kept for the error message."""
-        values = [o[1] if isinstance(o, tuple) else o for o in dropdown.options]
-        if value in values:
-            dropdown.value = value
-        else:
-            self._bad_choice = (dropdown.description, value)
-
     @property
     def settings(self):
-        """The current :class:`~backprop.widgets._playground_core.Settings`, read from the controls."""
-        c = self.controls
-        bad = getattr(self, "_bad_choice", None)
-        loss, output = c["loss"].value, c["output"].value
-        if bad is not None:
-            loss = bad[1] if bad[0] == "loss" else loss
-            output = bad[1] if bad[0] == "output" else output
-        batch = c["batch_size"].value
-        return Settings(data=None if self.own_data else c["data"].value, hidden=c["hidden"].value,
-                        activations=c["activations"].value, output=output, loss=loss,
-                        lr=c["lr"].value, epochs=c["epochs"].value, batch_size=batch,
-                        seed=c["seed"].value)
+        """The current settings (a ``Settings``), as the controls hold them."""
+        v = self._values
+        return Settings(data=None if self.own_data else v["data"], hidden=v["hidden"],
+                        activations=v["activations"], output=v["output"], loss=v["loss"],
+                        lr=v["lr"], epochs=v["epochs"], batch_size=v["batch_size"], seed=v["seed"])
 
     def set(self, **settings):
         """Change settings (names as in :func:`playground`) and retrain once; returns ``self``.
 
-        Values go through the controls, so a bad value shows its message in
-        the widget (and in ``.error``) exactly as if typed there.
+        A bad value shows its message in the widget (and in ``.error``)
+        exactly as if typed into the controls.
         """
-        unknown = set(settings) - set(self.controls)
+        unknown = set(settings) - set(self._values)
         if unknown:
             raise TypeError(f"unknown setting(s) {sorted(unknown)}; the playground has "
-                            f"{', '.join(self.controls)}")
-        if "data" in settings and self.own_data:
-            raise ValueError("this playground trains on your own X and y; make a new one for a data set")
-        self._holding = True
-        try:
-            if "data" in settings:
-                data_set(settings["data"])  # a clear error for an unknown name
-                self._change_data(settings.pop("data"))
-            for name, value in settings.items():
-                w = self.controls[name]
-                if name in ("loss", "output"):
-                    self._bad_choice = None
-                    self._set_choice(w, value)
-                elif name in ("hidden", "activations", "batch_size"):
-                    w.value = "all" if (name == "batch_size" and value is None) else self._text(value)
-                else:
-                    w.value = value
-        finally:
-            self._holding = False
+                            f"{', '.join(self._values)}")
+        if "data" in settings:
+            if self.own_data:
+                raise ValueError("this playground trains on your own X and y; "
+                                 "make a new one for a data set")
+            data_set(settings["data"])  # a clear error for an unknown name
+            self._change_data(settings.pop("data"))
+        for name, value in settings.items():
+            if name in ("hidden", "activations", "batch_size"):
+                value = "all" if (name == "batch_size" and value is None) else self._text(value)
+            self._values[name] = value
+        self._sync_controls()
         self.retrain()
         return self
 
     def _change_data(self, name):
         """A new data set; the loss and output follow a change between points and a curve."""
-        c = self.controls
-        old = problem_of(self.X)
-        c["data"].value = name
+        old = self.problem
+        self._values["data"] = name
         self.X, self.y = data_set(name)
         self.problem = problem_of(self.X)
         self.figure = PlaygroundFigure(self.X, self.y)
         if self.problem != old:
-            self._bad_choice = None
-            c["loss"].value = default_loss(self.problem)
-            c["output"].value = "sigmoid" if self.problem == "classification" else "identity"
+            self._values["loss"] = default_loss(self.problem)
+            self._values["output"] = "sigmoid" if self.problem == "classification" else "identity"
 
     def _on_change(self, name, change):
         if self._holding:
             return
         try:
-            self._holding = True
-            try:
-                if name == "data":
-                    self._change_data(change["new"])
-                elif name in ("loss", "output"):
-                    self._bad_choice = None
-            finally:
-                self._holding = False
+            if name == "data":
+                self._change_data(change["new"])
+                self._sync_controls()
+            else:
+                self._values[name] = change["new"]
             self.retrain()
         except Exception as e:  # a control's callback must never print a traceback
             self._show_error(f"{type(e).__name__}: {e}")
@@ -294,16 +319,14 @@ class Playground:
             elif self.verdict == NOT_CONVERGED:
                 text += " (J is still changing: more epochs, or another learning rate)"
             if self.problem == "classification":
-                acc = float(np.mean(self.net.predict(self.X) == self.y))
-                text += f"; {100 * acc:.1f}% of the points on the right side"
+                text += f"; {100 * self.accuracy:.1f}% of the points on the right side"
             self.figure.update(result, title=text.split(" (")[0].split(";")[0])
         self.message = text
-        self.image.value = self.figure.to_png()
-        self.status_html.value = (f'<span style="color:{COLORS[self.verdict]}">'
-                                  f"{html.escape(text)}</span>")
-        self.config_html.value = ("Recreate this configuration: <code>"
-                                  f"{html.escape(self.config_line())}</code>")
+        self._png = self.figure.to_png()
+        self._status = f'<span style="color:{COLORS[self.verdict]}">{html.escape(text)}</span>'
+        self._config = f"Recreate this configuration: <code>{html.escape(self.config_line())}</code>"
         self._show_delta()
+        self._publish()
         return result
 
     def _show_error(self, text):
@@ -312,18 +335,25 @@ class Playground:
         self.delta_shown = {}
         self.figure.update(None, title="no training: fix the setting below",
                            message="fix the setting:\nsee the message below")
-        self.image.value = self.figure.to_png()
-        self.status_html.value = (f'<span style="color:{COLORS[DIVERGED]}">'
-                                  f"Cannot train: {html.escape(text)}</span>")
-        self.config_html.value = ""
-        self.delta_html.value = ""
+        self._png = self.figure.to_png()
+        self._status = (f'<span style="color:{COLORS[DIVERGED]}">'
+                        f"Cannot train: {html.escape(text)}</span>")
+        self._config = self._delta = ""
+        self._publish()
+
+    @property
+    def accuracy(self):
+        """The fraction of the points on their class's side of yhat = 0.5 (None for a curve)."""
+        if self.net is None or self.problem != "classification":
+            return None
+        return float(np.mean((self.net.forward(self.X)[:, 0] >= 0.5) == (self.y == 1)))
 
     # ------------------------------------------------------------ what it shows
     def _show_delta(self):
         """dZ[l] of every layer from ``net.trace`` next to the equation that computes it."""
         self.delta_shown = {}
         if self.net is None:
-            self.delta_html.value = ("<em>No dZ to show: training diverged.</em>")
+            self._delta = "<em>No dZ to show: training diverged.</em>"
             return
         c = self.result.checked
         trace = self.net.trace(self.X, self.y)
@@ -345,7 +375,7 @@ class Playground:
             rows.append(f"$${formula} = \\begin{{bmatrix}} {body} \\end{{bmatrix}}$$"
                         f"<div style='text-align:right;color:#555'>({eq}; shape "
                         f"{dZ.shape[0]} &times; {dZ.shape[1]})</div>")
-        self.delta_html.value = "\n".join(rows)
+        self._delta = "\n".join(rows)
 
     def delta_text(self):
         """The dZ the widget shows, as plain text lines (for printing)."""
@@ -371,7 +401,7 @@ class Playground:
         """
         checked = check_settings(self.settings, self.X, self.y)
         args = ["X=X, y=y"] if self.own_data else []
-        data = None if self.own_data else self.controls["data"].value
+        data = None if self.own_data else self._values["data"]
         if data not in (None, "moons"):
             args.insert(0, repr(data))
         if checked.hidden != DEFAULTS.hidden:
