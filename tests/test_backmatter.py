@@ -95,6 +95,7 @@ def test_every_erratum_links_to_a_chapter_cell_that_asserts():
     for e in errata():
         assert set(e.fields) == {"Where", "The note writes", "Correct", "Kind", "Proof"}, (
             f"{e.label}: fields {sorted(e.fields)}")
+        assert all(e.fields.values()), f"{e.label}: an empty field"
         assert re.findall(r"\(#(slip-\d{3}-\d+)\)", e.fields["Proof"]) == [e.label], (
             f"{e.label}: the proof must link [proof](#{e.label}), not {e.fields['Proof']!r}")
         path, _ = chapters[e.note]
@@ -217,6 +218,10 @@ def test_exercises_page_lists_every_exercise_with_its_title_and_nothing_else():
     assert len(re.findall(r"\]\(#ex-", page)) == len(listed), "links read '[Exercise N.k](#ex-N-k) (title)'"
     in_book = [(chapter_number(p), k, title) for p in NOTEBOOKS for k, title, _ in exercises_of(p)[1]]
     assert in_book, "no exercises found in the chapters"
+    for path in NOTEBOOKS:  # each chapter's section: ## [N. Title](chNN_name.ipynb)
+        if exercises_of(path)[1]:
+            title = nbformat.read(path, as_version=4).cells[0].source.splitlines()[0].lstrip("# ")
+            assert f"## [{title}]({path.name})" in page, f"exercises.md: no section [{title}]({path.name})"
     assert listed == in_book, (f"listed but not in the chapters: {sorted(set(listed) - set(in_book))}; "
                                f"in the chapters but not listed: {sorted(set(in_book) - set(listed))}")
 
