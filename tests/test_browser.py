@@ -227,6 +227,7 @@ AREA_PRINT = """async k => {
 }"""
 
 SLIDERS = ("IntSliderModel", "SelectionSliderModel")  # the controls the explorers and players use
+TOGGLES = ("ToggleButtonsModel",)  # the static playground's buttons: data set, depth, learning rate
 CONTAINERS = ("StackModel", "TabModel")
 
 
@@ -312,19 +313,32 @@ class Widgets:
         return sorted(walk(root))
 
     def slider_attr(self, mid):
-        return "index" if self.state[mid]["model_name"] == "SelectionSliderModel" else "value"
+        return "value" if self.state[mid]["model_name"] == "IntSliderModel" else "index"
+
+    def is_toggle(self, mid):
+        return self.state[mid]["model_name"] in TOGGLES
 
     def frame_sliders(self, root):
-        """The sliders under ``root`` whose links reach the selected_index of a Stack or Tab."""
+        """The sliders and toggle buttons under ``root`` whose links reach the selected_index
+        of a Stack or Tab: the controls that pick frames."""
         found = []
         for mid in self.descendants(root):
-            if self.state[mid]["model_name"] not in SLIDERS:
+            if self.state[mid]["model_name"] not in SLIDERS + TOGGLES:
                 continue
             reach = self.propagate({(mid, self.slider_attr(mid)): 0})
             if any(attr == "selected_index" and self.state[t]["model_name"] in CONTAINERS
                    for t, attr in reach):
                 found.append(mid)
         return found
+
+    def play_slider(self, root):
+        """The frame slider that the Play button under ``root`` drives (None without one)."""
+        plays = [mid for mid in self.descendants(root) if self.state[mid]["model_name"] == "PlayModel"]
+        if len(plays) != 1:
+            return None
+        reach = self.propagate({(plays[0], "value"): 0})
+        driven = [mid for mid in self.frame_sliders(root) if (mid, self.slider_attr(mid)) in reach]
+        return driven[0] if len(driven) == 1 else None
 
 
 class Area:
@@ -336,11 +350,24 @@ class Area:
         self.sliders = widgets.frame_sliders(root)
 
     def handle(self, mid):
+        if self.w.is_toggle(mid):
+            h = self.page.locator(f'[data-model-id="{mid}"]')
+            assert h.count() == 1, f"{self.visit.doc}: toggle buttons {mid} are not displayed once"
+            return h.first
         h = self.page.locator(f'[data-model-id="{mid}"] [role="slider"]')
         assert h.count() == 1, f"{self.visit.doc}: slider {mid} is not displayed once"
         return h.first
 
+    def buttons(self, mid):
+        return self.handle(mid).locator("button")
+
     def position(self, mid):
+        """(value, lowest, highest): a slider's position, or the index of the pressed toggle button."""
+        if self.w.is_toggle(mid):
+            active = self.handle(mid).evaluate(
+                "el => Array.from(el.querySelectorAll('button')).findIndex("
+                "b => b.classList.contains('mod-active'))")
+            return active, 0, self.buttons(mid).count() - 1
         h = self.handle(mid)
         return tuple(round(float(h.get_attribute(f"aria-value{k}"))) for k in ("now", "min", "max"))
 
@@ -368,11 +395,19 @@ class Area:
         assert not self.visit.errors, f"{self.visit.doc}: console errors after {what}: {self.visit.errors}"
 
     def press(self, mid, key):
+        if self.w.is_toggle(mid):  # a reader clicks the neighbouring button
+            value, lo, hi = self.position(mid)
+            target = value + (1 if key == "ArrowRight" else -1)
+            self.buttons(mid).nth(min(max(target, lo), hi)).click()
+            return
         h = self.handle(mid)
         h.focus()
         h.press(key)
 
     def move_to(self, mid, target):
+        if self.w.is_toggle(mid):
+            self.buttons(mid).nth(target).click()
+            return
         value, lo, hi = self.position(mid)
         key = "ArrowRight" if target > value else "ArrowLeft"
         for _ in range(abs(target - value)):
@@ -381,6 +416,15 @@ class Area:
 
 def chapter(doc):
     return doc.startswith("book/ch")
+
+
+# Chapters without widgets: the checks that every chapter has a static explorer, a play
+# button and a live trainer (chapters 1-5) or a playground (chapter 7) skip them.
+NO_WIDGETS = {"book/ch06_any_depth"}
+
+
+def needs_widgets(doc):
+    return chapter(doc) and doc not in NO_WIDGETS
 
 
 def areas(visit):
@@ -394,10 +438,15 @@ def areas(visit):
 
 
 def test_explorers_show_the_frame_of_the_sliders_values(visit):
-    """Every slider of every explorer through its whole range, in three orders, slow and fast."""
-    found = [a for a in areas(visit) if a.sliders and not a.page.locator(
-        f'[data-model-id="{a.root}"] .widget-play').count()]
-    assert found or not chapter(visit.doc), f"{visit.doc}: a chapter without a static explorer"
+    """Every slider of every explorer through its whole range, in three orders, slow and fast.
+
+    The static playground counts as an explorer too: its toggle buttons (data set,
+    depth, learning rate) and its epoch slider are swept like sliders (its Play button
+    is checked by the next test).  A player's single slider is left to the next test.
+    """
+    found = [a for a in areas(visit) if a.sliders and not (
+        len(a.sliders) == 1 and a.page.locator(f'[data-model-id="{a.root}"] .widget-play').count())]
+    assert found or not needs_widgets(visit.doc), f"{visit.doc}: a chapter without a static explorer"
     if not found:
         pytest.skip(f"{visit.doc} has no slider linked to a Stack or Tab of frames")
     for a in found:
@@ -457,13 +506,16 @@ def test_explorers_show_the_frame_of_the_sliders_values(visit):
 
 def test_play_buttons_step_through_every_frame(visit):
     players = [a for a in areas(visit) if a.page.locator(f'[data-model-id="{a.root}"] .widget-play').count()]
-    assert players or not chapter(visit.doc), f"{visit.doc}: a chapter without a play button"
+    assert players or not needs_widgets(visit.doc), f"{visit.doc}: a chapter without a play button"
     if not players:
         pytest.skip(f"{visit.doc} has no play button")
     for a in players:
-        assert len(a.sliders) == 1, f"{visit.doc}: a player needs exactly one slider linked to its frames"
-        (mid,) = a.sliders
+        mid = a.w.play_slider(a.root)
+        assert mid, f"{visit.doc}: a Play button needs exactly one slider linked to its frames"
         value, lo, hi = a.position(mid)
+        if len(a.sliders) > 1:  # a playground, whose controls the explorer test has moved
+            a.move_to(mid, lo)
+            value = a.position(mid)[0]
         assert value == lo, f"{visit.doc}: a player should start at its first frame"
         a.check_frame("loading")
         button = a.page.locator(f'[data-model-id="{a.root}"] .widget-play button').first
@@ -519,6 +571,13 @@ def test_no_control_on_the_page_is_dead(visit):
             el = a.page.locator(f'[data-control="{control["id"]}"]')
             el.scroll_into_view_if_needed()
             before = a.seen()
+            group = el.evaluate("e => e.closest('.widget-toggle-buttons') ? "
+                                "Array.from(e.parentElement.querySelectorAll('button')).indexOf(e) : -1")
+            if group >= 0 and "mod-active" in (el.get_attribute("class") or ""):
+                # the pressed button of a group: press a neighbour first, as a reader would
+                siblings = el.locator("xpath=..").locator("button")
+                siblings.nth(1 if group == 0 else 0).click()
+                before = changed(a, before)
             if control["kind"] == "slider":
                 now = el.get_attribute("aria-valuenow")
                 el.focus()
@@ -535,7 +594,8 @@ def test_no_control_on_the_page_is_dead(visit):
             if after == before and control["kind"] == "button" and a.sliders:
                 # e.g. a Stop button while its player is already at the first frame:
                 # move the slider away from the start and try once more
-                a.move_to(a.sliders[0], a.position(a.sliders[0])[2])
+                mid = a.w.play_slider(a.root) or a.sliders[0]
+                a.move_to(mid, a.position(mid)[2])
                 before = a.seen()
                 el.click()
                 after = changed(a, before)
@@ -550,7 +610,7 @@ def test_live_trainers_show_a_picture_and_where_they_run(visit):
     import backprop.widgets
 
     statics = visit.page.locator(".live-trainer-static")
-    assert statics.count() or not chapter(visit.doc), f"{visit.doc}: a chapter without a live trainer"
+    assert statics.count() or not needs_widgets(visit.doc), f"{visit.doc}: a chapter without a live trainer"
     if not statics.count():
         pytest.skip(f"{visit.doc} has no live trainer")
     binder = backprop.widgets.binder_url(ROOT / "_config.yml")
