@@ -155,7 +155,8 @@ def function_boundary(f, m=200, noise=0.0, seed=0, x_range=(-1.0, 1.0), y_range=
     rng = np.random.default_rng(seed)
     X = np.column_stack([rng.uniform(x0, x1, m), rng.uniform(y0, y1, m)])
     try:
-        fx = np.asarray(f(X[:, 0].copy()), dtype=float)
+        with np.errstate(all="ignore"):  # a NaN or inf gets its own message below
+            fx = np.asarray(f(X[:, 0].copy()), dtype=float)
     except Exception as e:
         raise ValueError(f"f(x) failed on an array of {m} x values: {type(e).__name__}: {e}") from None
     if fx.shape == ():  # a constant function, e.g. lambda x: 0.5

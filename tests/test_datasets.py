@@ -75,3 +75,47 @@ def test_bad_noise(make, noise):
 def test_bad_circle_factor():
     with pytest.raises(ValueError, match=r"factor .* must be in \(0, 1\)"):
         D.circles(factor=1.5)
+
+
+# ------------------------------------------------------------ function_boundary
+def test_function_boundary_labels_the_points_above_the_curve():
+    X, y = D.function_boundary(np.sin, m=300, seed=2)
+    assert X.shape == (300, 2) and y.shape == (300,) and X.dtype == np.float64
+    assert set(np.unique(y)) == {0.0, 1.0}
+    assert ((-1 <= X) & (X <= 1)).all()
+    above = np.array([x2 > np.sin(x1) for x1, x2 in X])  # point by point, without NumPy's vectors
+    assert np.array_equal(y == 1, above)
+    X2, y2 = D.function_boundary(np.sin, m=300, seed=2)
+    assert np.array_equal(X, X2) and np.array_equal(y, y2)
+    X3, _ = D.function_boundary(np.sin, m=300, seed=3)
+    assert not np.array_equal(X, X3)
+
+
+def test_function_boundary_box_constant_and_noise():
+    X, y = D.function_boundary(lambda x: 0.5, m=200, x_range=(0, 4), y_range=(-1, 1), seed=0)
+    assert X[:, 0].min() >= 0 and X[:, 0].max() <= 4 and X[:, 1].min() >= -1
+    assert np.array_equal(y == 1, X[:, 1] > 0.5)
+    Xn, yn = D.function_boundary(np.square, m=2000, noise=0.2, seed=0)
+    wrong = yn != (Xn[:, 1] > Xn[:, 0] ** 2)
+    assert 0.02 < wrong.mean() < 0.3  # some labels mix near the curve ...
+    far = np.abs(Xn[:, 1] - Xn[:, 0] ** 2) > 1.0  # ... none five standard deviations away
+    assert not wrong[far].any()
+
+
+@pytest.mark.parametrize("f, message", [
+    (3.0, "f must be a function"),
+    (lambda x: x[:3], r"f must return one value per x \(shape \(50,\)"),
+    (lambda x: np.log(x), "f\\(x\\) is not finite"),
+    (lambda x: x.nope, "f\\(x\\) failed"),
+    (lambda x: x + 5, "every point lies below the curve"),
+])
+def test_function_boundary_clear_errors(f, message):
+    with pytest.raises((ValueError, TypeError), match=message):
+        D.function_boundary(f, m=50, seed=0)
+
+
+def test_function_boundary_bad_ranges():
+    with pytest.raises(ValueError, match="x_range must be a pair"):
+        D.function_boundary(np.sin, x_range=(1, 0))
+    with pytest.raises(ValueError, match="y_range must be a pair"):
+        D.function_boundary(np.sin, y_range="ab")
