@@ -350,7 +350,7 @@ class PlaygroundFigure:
         ax_loss, ax_view, ax_grad = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1]})
         w, h = figsize
         top = (2.4 if title else 0.8) * fs
-        self.fig.subplots_adjust(left=4.2 * fs / 72 / w, right=1 - 0.6 * fs / 72 / w,
+        self.fig.subplots_adjust(left=5.0 * fs / 72 / w, right=1 - 0.6 * fs / 72 / w,
                                  bottom=3.7 * fs / 72 / h, top=1 - top / 72 / h, wspace=0.42)
         self.loss = LossView(ax_loss, log=True, fontsize=fs)
         if self.problem == "classification":
@@ -419,6 +419,8 @@ class PlaygroundFigure:
             ge, gs = result.grad_epochs[upto], result.grad_sizes[upto]
             for l, line in enumerate(self.grad_lines):
                 line.set_data(ge, gs[:, l] if len(gs) else [])
+                line.set_marker("o" if len(ge) == 1 else "None")  # one point is no line
+                line.set_markersize(2.5)
             self.grad_ax.set_xlim(0, max(epochs, 1))
             finite = result.grad_sizes[np.isfinite(result.grad_sizes) & (result.grad_sizes > 0)]
             if finite.size:

@@ -377,6 +377,12 @@ class Playground:
                         f"{dZ.shape[0]} &times; {dZ.shape[1]})</div>")
         self._delta = "\n".join(rows)
 
+    def picture(self):
+        """The current picture as an ``IPython.display.Image`` (a palette PNG, small for a page)."""
+        from IPython.display import Image
+
+        return Image(self.figure.to_png(compress_level=9, colors=32))
+
     def delta_text(self):
         """The dZ the widget shows, as plain text lines (for printing)."""
         if not self.delta_shown:
