@@ -40,7 +40,7 @@ DELTA_ROWS, DELTA_COLS = 3, 4  # the part of each dZ[l] the widget shows
 
 def tex_number(v):
     """``v`` to 3 significant digits in TeX (``1.23\\times 10^{-5}`` for small numbers)."""
-    s = f"{v:.3g}"
+    s = f"{float(v) + 0.0:.3g}"  # + 0.0: no "-0"
     if "e" in s:
         mantissa, exp = s.split("e")
         return rf"{mantissa}\times 10^{{{int(exp)}}}"
@@ -290,7 +290,7 @@ class Playground:
 
     # ------------------------------------------------------------ training
     def retrain(self):
-        """Train with the current settings and redraw; the :class:`Result`, or None after an error."""
+        """Train with the current settings and redraw; the run (a ``Result``), or None after an error."""
         try:
             checked = check_settings(self.settings, self.X, self.y)
         except ValueError as e:
@@ -360,7 +360,8 @@ class Playground:
         L = len(trace)
         acts = (*c.activations, c.output)
         rows = [f"<b>The current dZ of each layer</b> (from <code>net.trace(X, y)</code>, "
-                f"m = {self.X.shape[0]} examples; the first {DELTA_COLS} examples' columns):"]
+                f"m = {self.X.shape[0]} examples; rows are units, columns examples, the first "
+                f"{DELTA_ROWS} and {DELTA_COLS} shown):"]
         for l in range(L, 0, -1):
             dZ = trace[l].dZ
             part = dZ[:DELTA_ROWS, :DELTA_COLS]
