@@ -163,6 +163,19 @@ def test_controls_never_raise_and_show_the_message():
     assert pg.config_line() in shown(pg.config_html.value)
 
 
+def test_a_long_run_is_redrawn_while_it_trains():
+    pg = playground(epochs=30)
+    assert pg.redraws == 1  # not displayed: only the final picture
+    pg.widget  # displayed
+    pg.redraw_interval = 0.0
+    titles = []
+    pg.image.observe(lambda change: titles.append(pg.figure.title.get_text()), "value")
+    pg.set(epochs=40)
+    assert pg.redraws == 41 and len(titles) == 41
+    assert titles[0] == "training: epoch 1 of 40" and titles[-2] == "training: epoch 40 of 40"
+    assert titles[-1].startswith("J = ")
+
+
 def test_set_rejects_unknown_names_and_data():
     pg = playground(epochs=5)
     with pytest.raises(TypeError, match="unknown setting"):

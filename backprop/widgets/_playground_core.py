@@ -285,11 +285,14 @@ def record_epochs(epochs, count=40):
     return sorted(set(np.linspace(0, epochs, min(count, epochs + 1)).round().astype(int).tolist()))
 
 
-def train(checked, X, y, keep=(), records=None):
+def train(checked, X, y, keep=(), records=None, progress=None):
     """Train ``checked``'s network on (X, y); a :class:`Result`.
 
     ``keep``: epoch counts whose networks are kept (copies); ``records``:
-    epoch counts where the gradient sizes are taken (default: about 40).
+    epoch counts where the gradient sizes are taken (default: about 40);
+    ``progress(partial)``, if given, is called after every epoch; ``partial()``
+    returns the run so far (a :class:`Result` whose ``net`` is the network
+    being trained).
     """
     net = checked.network(X.shape[1])
     epochs = checked.epochs
@@ -308,8 +311,16 @@ def train(checked, X, y, keep=(), records=None):
 
     note(0, net)
 
+    seen = np.empty(epochs)
+
     def callback(epoch, net, J):
         note(epoch + 1, net)
+        if progress is not None:
+            seen[epoch] = J
+            progress(lambda: Result(
+                checked, seen[: epoch + 1].copy(), cost_after(net, X, y), None, {},
+                np.array(rec_e, dtype=float),
+                np.array(rec_g) if rec_g else np.empty((0, len(checked.hidden) + 1)), net))
 
     try:
         history = net.fit(X, y, lr=checked.lr, epochs=epochs, batch_size=checked.batch_size,

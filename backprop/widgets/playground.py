@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import functools
 import html
+from time import perf_counter
 
 import numpy as np
 
@@ -71,6 +72,10 @@ def delta_formula(l, L, activations, loss):
 class Playground:
     """The live playground; :func:`playground` describes the settings.
 
+    While a run longer than ``redraw_interval`` seconds (0.25) trains, the
+    displayed widget redraws its picture at that interval; ``redraws`` counts
+    the pictures of the last run.
+
     In Jupyter it shows as a widget whose controls retrain the network; on
     the book's static pages (no kernel) as its first picture, its
     configuration line and where it runs.
@@ -97,6 +102,8 @@ class Playground:
         rounded to the 3 significant digits shown (rows: units, columns:
         examples); from ``net.trace(X, y)``.
     """
+
+    redraw_interval = 0.25
 
     def __init__(self, data=None, *, X=None, y=None, hidden=DEFAULTS.hidden,
                  activations=DEFAULTS.activations, output=None, loss=None, lr=DEFAULTS.lr,
@@ -130,6 +137,7 @@ class Playground:
         self.result = self.net = self.error = None
         self.message = self.verdict = ""
         self.delta_shown = {}
+        self.redraws = 0
         self._png = self._status = self._config = self._delta = ""
         self._holding = False
         self.retrain()
@@ -297,7 +305,21 @@ class Playground:
             self._show_error(str(e))
             return None
         self.error = None
-        result = train(checked, self.X, self.y)
+        self.redraws = 0
+        last = perf_counter()
+
+        def progress(partial):  # while a long run trains, redraw every redraw_interval seconds
+            nonlocal last
+            if self._widget is None or perf_counter() - last < self.redraw_interval:
+                return
+            partial = partial()
+            e = len(partial.losses)
+            self.figure.update(partial, title=f"training: epoch {e} of {checked.epochs}")
+            self.image.value = self.figure.to_png()
+            self.redraws += 1
+            last = perf_counter()
+
+        result = train(checked, self.X, self.y, progress=progress)
         self.result, self.net = result, result.net
         c = checked
         if result.diverged_at is not None:
@@ -323,6 +345,7 @@ class Playground:
             self.figure.update(result, title=text.split(" (")[0].split(";")[0])
         self.message = text
         self._png = self.figure.to_png()
+        self.redraws += 1
         self._status = f'<span style="color:{COLORS[self.verdict]}">{html.escape(text)}</span>'
         self._config = f"Recreate this configuration: <code>{html.escape(self.config_line())}</code>"
         self._show_delta()
@@ -477,11 +500,13 @@ def playground(data=None, *, X=None, y=None, **settings):
     (the output layer's activation; default: sigmoid for the log loss,
     identity for the squared error), ``lr``, ``epochs``, ``batch_size``
     (None: full batch) and ``seed`` (the initial weights and the order of
-    the mini-batches).  The network is ``MLP([n_0, *hidden, 1],
+    the mini-batches).  At most 8 hidden layers of 256 units and 100000
+    epochs, so that a retrain stays interactive.  The network is ``MLP([n_0, *hidden, 1],
     [*activations, output], loss, seed)`` trained by ``fit``, so the same
     settings always give the same numbers.
 
-    The widget retrains whenever a control changes and shows the cost curve,
+    The widget retrains whenever a control changes (a run longer than a
+    quarter of a second is redrawn while it trains) and shows the cost curve,
     the boundary or fit, the size of each layer's gradient dW[l] during
     training (from ``net.trace``), the current dZ of each layer next to the
     equation (B1, B2) that computed it, and one line of Python that recreates
