@@ -233,6 +233,21 @@ def test_delta_shown_equals_the_trace():
     assert r"\odot \mathrm{sigmoid}'\big(Z^{[3]}\big)" in mse._delta
 
 
+def test_equations_show_the_same_numbers_as_the_widget():
+    from backprop.widgets.playground import tex_number
+
+    pg = playground(hidden=(5,), activations="tanh", epochs=20)
+    tex = pg.equations()._repr_latex_()
+    trace = pg.net.trace(pg.X, pg.y)
+    for l in (1, 2):
+        for v in trace[l].dZ[:3, :4].ravel():
+            assert tex_number(v) in tex
+    assert "(B1, log loss with a sigmoid output)" in tex and "(B2)" in tex
+    pg.set(hidden="5,,")
+    with pytest.raises(ValueError, match="no dZ to show: hidden layer sizes"):
+        pg.equations()
+
+
 def test_gradient_sizes_are_the_trace_norms():
     pg = playground(hidden=(4, 4), epochs=30)
     r = pg.result
@@ -251,7 +266,7 @@ def test_static_html_for_the_site():
     assert "application/vnd.jupyter.widget-view+json" in bundle
     html = bundle["text/html"]
     assert 'class="live-trainer-static"' in html and "data:image/png;base64," in html
-    assert "Jupyter" in html
+    assert "Jupyter" in html and "<code>bp.widgets.playground(epochs=10)</code>" in html
 
 
 # ------------------------------------------------------------ the static playground

@@ -361,7 +361,7 @@ class PlaygroundFigure:
         ax_loss, ax_view, ax_grad = self.fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1, 1]})
         w, h = figsize
         top = (2.4 if title else 0.8) * fs
-        self.fig.subplots_adjust(left=5.0 * fs / 72 / w, right=1 - 0.6 * fs / 72 / w,
+        self.fig.subplots_adjust(left=5.0 * fs / 72 / w, right=1 - 1.6 * fs / 72 / w,
                                  bottom=3.7 * fs / 72 / h, top=1 - top / 72 / h, wspace=0.42)
         self.loss = LossView(ax_loss, log=True, fontsize=fs)
         if self.problem == "classification":

@@ -138,11 +138,12 @@ class Playground:
         self.message = self.verdict = ""
         self.delta_shown = {}
         self.redraws = 0
-        self._png = self._status = self._config = self._delta = ""
+        self._png = self._status = self._config = self._delta = self._delta_tex = ""
         self._holding = False
         self.retrain()
         self._first_png = self.figure.to_png(compress_level=9, colors=32)
         self._first_message = self.message
+        self._first_config = self.config_line() if self.error is None else self.error
 
     # ------------------------------------------------------------ the widget
     @property
@@ -361,7 +362,7 @@ class Playground:
         self._png = self.figure.to_png()
         self._status = (f'<span style="color:{COLORS[DIVERGED]}">'
                         f"Cannot train: {html.escape(text)}</span>")
-        self._config = self._delta = ""
+        self._config = self._delta = self._delta_tex = ""
         self._publish()
 
     @property
@@ -375,6 +376,7 @@ class Playground:
     def _show_delta(self):
         """dZ[l] of every layer from ``net.trace`` next to the equation that computes it."""
         self.delta_shown = {}
+        self._delta_tex = ""
         if self.net is None:
             self._delta = "<em>No dZ to show: training diverged.</em>"
             return
@@ -382,6 +384,7 @@ class Playground:
         trace = self.net.trace(self.X, self.y)
         L = len(trace)
         acts = (*c.activations, c.output)
+        lines = []
         rows = [f"<b>The current dZ of each layer</b> (from <code>net.trace(X, y)</code>, "
                 f"m = {self.X.shape[0]} examples; rows are units, columns examples, the first "
                 f"{DELTA_ROWS} and {DELTA_COLS} shown):"]
@@ -396,16 +399,33 @@ class Playground:
             if dZ.shape[0] > DELTA_ROWS:
                 body += r" \\ " + " & ".join([r"\vdots"] * (part.shape[1] + (dZ.shape[1] > DELTA_COLS)))
             formula, eq = delta_formula(l, L, acts, c.loss)
-            rows.append(f"$${formula} = \\begin{{bmatrix}} {body} \\end{{bmatrix}}$$"
+            matrix = f"\\begin{{bmatrix}} {body} \\end{{bmatrix}}"
+            rows.append(f"$${formula} = {matrix}$$"
                         f"<div style='text-align:right;color:#555'>({eq}; shape "
                         f"{dZ.shape[0]} &times; {dZ.shape[1]})</div>")
+            lhs, rhs = formula.split(" = ", 1)
+            lines.append(f"{lhs} &= {rhs} \\quad \\text{{({eq})}} \\\\ &= {matrix}")
         self._delta = "\n".join(rows)
+        self._delta_tex = r"\begin{aligned}" + r" \\[6pt] ".join(lines) + r"\end{aligned}"
 
     def picture(self):
         """The current picture as an ``IPython.display.Image`` (a palette PNG, small for a page)."""
         from IPython.display import Image
 
         return Image(self.figure.to_png(compress_level=9, colors=32))
+
+    def equations(self):
+        """The dZ the widget shows, each under its equation, as ``IPython.display.Math``.
+
+        For a page without the widget (the book's site) and for printing:
+        the same equations and values as the widget's table.  Raises
+        ``ValueError`` when there is no dZ (an error, or training diverged).
+        """
+        from IPython.display import Math
+
+        if not self._delta_tex:
+            raise ValueError(f"no dZ to show: {self.error or 'training diverged'}")
+        return Math(self._delta_tex)
 
     def delta_text(self):
         """The dZ the widget shows, as plain text lines (for printing)."""
@@ -477,6 +497,7 @@ class Playground:
             f'style="width:700px;max-width:100%">'
             f"<p><em>The live playground: its controls retrain the network, which needs a running "
             f"Python kernel, so this page shows its first picture. To use it, {where}.</em></p>"
+            f"<p>Its configuration: <code>{html.escape(self._first_config)}</code></p>"
             f"</div>"
         )
 
