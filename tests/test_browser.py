@@ -3,8 +3,10 @@
 For each page: the math is typeset by MathJax (no raw TeX left, no TeX errors),
 every widget renders; every static explorer (sliders jslinked to a deck of
 frames) shows, after every move of every slider through its whole range in
-several orders, slow and fast, exactly the frame of the sliders' values; every
-play button plays its frames to the end; no control a widget shows is dead; no
+several orders, slow and fast, exactly the frame of the sliders' values (the
+static playground's toggle buttons, data set, depth and learning rate, are
+swept the same way, with its epoch slider); every play button plays its
+frames to the end; no control a widget shows is dead; no
 code block is wider than its box; the console shows no errors (uncaught
 exceptions, console errors, failed requests, HTTP errors such as a missing font)
 for the whole visit and the browser asks nothing of any host but the local
