@@ -41,8 +41,8 @@ def numerical_gradients(net, X, y, h=1e-5, *, method="centred"):
         raise ValueError(f"the finite-difference step h must be positive, got {h}")
     if method not in ("centred", "forward"):
         raise ValueError(f'method must be "centred" or "forward", got {method!r}')
-    if method == "forward":
-        return _forward_differences(net, X, y, h)
+    centred = method == "centred"
+    J_0 = None if centred else net.cost(X, y)
     grads = []
     for P in list(net.weights) + list(net.biases):
         G = np.zeros_like(P)
@@ -50,25 +50,13 @@ def numerical_gradients(net, X, y, h=1e-5, *, method="centred"):
             saved = P[k]
             P[k] = saved + h
             J_plus = net.cost(X, y)
-            P[k] = saved - h
-            J_minus = net.cost(X, y)
+            if centred:
+                P[k] = saved - h
+                J_minus, step = net.cost(X, y), 2 * h
+            else:
+                J_minus, step = J_0, h
             P[k] = saved
-            G[k] = (J_plus - J_minus) / (2 * h)
-        grads.append(G)
-    L = len(net.weights)
-    return grads[:L], grads[L:]
-
-
-def _forward_differences(net, X, y, h):
-    J_0 = net.cost(X, y)
-    grads = []
-    for P in list(net.weights) + list(net.biases):
-        G = np.zeros_like(P)
-        for k in np.ndindex(P.shape):
-            saved = P[k]
-            P[k] = saved + h
-            G[k] = (net.cost(X, y) - J_0) / h
-            P[k] = saved
+            G[k] = (J_plus - J_minus) / step
         grads.append(G)
     L = len(net.weights)
     return grads[:L], grads[L:]

@@ -10,7 +10,6 @@ after chosen epoch counts and the size of each layer's gradient, from
 
 from __future__ import annotations
 
-import io
 import math
 import numbers
 from dataclasses import dataclass, field, replace
@@ -27,6 +26,7 @@ from ..network import MLP, TrainingDiverged
 from ..plotting import BoundaryView, FitView, LossView
 from ..validation import as_float_array, check_learning_rate, check_positive_int, check_X
 from ._runs import DIVERGED, cost_after, verdict
+from .figure import canvas_png
 
 # The playground's data sets: name -> (X, y).  The 1-D curve is a regression.
 DATASETS = {
@@ -446,21 +446,10 @@ class PlaygroundFigure:
 
     def to_png(self, compress_level=1, colors=None, transparent=False):
         """The figure as PNG bytes (``colors``: a palette of that many colours)."""
-        from PIL import Image
-
         if transparent:
             self.fig.patch.set_alpha(0)
         self.canvas.draw()
-        w, h = self.canvas.get_width_height()
-        img = Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        if not transparent:
-            img = img.convert("RGB")
-        if colors is not None:
-            img = img.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
-                               dither=Image.Dither.NONE)
-        buf = io.BytesIO()
-        img.save(buf, format="png", compress_level=compress_level, optimize=colors is not None)
-        return buf.getvalue()
+        return canvas_png(self.canvas, compress_level, colors, transparent)
 
     def points_png(self, colors=16):
         """Only the data points, on a transparent background (laid over the frames).

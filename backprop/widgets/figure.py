@@ -27,6 +27,26 @@ FRAME_DPI = 2 * CSS_DPI  # stored frames: two device pixels per CSS pixel (sharp
 FONT_SIZE = 10.5  # points; at CSS_DPI about 14.6 px, next to the body text's 16 px
 
 
+def canvas_png(canvas, compress_level=1, colors=None, transparent=False):
+    """What an Agg canvas shows, as PNG bytes (drawn before: this does not draw).
+
+    ``colors`` quantises to a palette of that many colours (octree, not median cut:
+    median cut spends the palette on the large field and maps the few pixels of one
+    class's points to a dull neighbour).  ``transparent`` keeps the alpha channel.
+    """
+    from PIL import Image
+
+    w, h = canvas.get_width_height()
+    img = Image.frombuffer("RGBA", (w, h), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    if not transparent:
+        img = img.convert("RGB")
+    if colors is not None:
+        img = img.quantize(colors=colors, method=Image.Quantize.FASTOCTREE, dither=Image.Dither.NONE)
+    buf = io.BytesIO()
+    img.save(buf, format="png", compress_level=compress_level, optimize=colors is not None)
+    return buf.getvalue()
+
+
 class TrainingFigure:
     """A two-panel figure for following training: cost curve | boundary or fit.
 
@@ -153,20 +173,8 @@ class TrainingFigure:
         updates).  ``colors`` (e.g. 32) quantises to a palette: several times
         smaller files, for frames stored in a page.
         """
-        from PIL import Image
-
         self.render()
-        w, h = self.canvas.get_width_height()
-        img = Image.frombuffer("RGBA", (w, h), self.canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        img = img.convert("RGB")
-        if colors is not None:
-            # Octree, not median cut: median cut spends the palette on the large field
-            # and maps the few pixels of one class's points to a dull neighbour.
-            img = img.quantize(colors=colors, method=Image.Quantize.FASTOCTREE,
-                               dither=Image.Dither.NONE)
-        buf = io.BytesIO()
-        img.save(buf, format="png", compress_level=compress_level, optimize=colors is not None)
-        return buf.getvalue()
+        return canvas_png(self.canvas, compress_level, colors)
 
     def _repr_png_(self):
         return self.to_png(compress_level=6)

@@ -64,6 +64,23 @@ def binder_url(config=None):
             f"?urlpath=lab/tree/{folder}")
 
 
+def kernel_free_html(png, alt, width, what, extra=""):
+    """The text/html a kernel-bound widget offers the static book: its first picture, then
+    a line saying that ``what`` needs a running kernel and where to find one (Binder)."""
+    data = base64.b64encode(png).decode("ascii")
+    url = binder_url()
+    where = (f'open this notebook in Jupyter, or <a href="{html.escape(url)}">launch it on '
+             f"Binder</a>" if url else "open this notebook in Jupyter")
+    return (
+        f'<div class="live-trainer-static">'
+        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
+        f'style="width:{width}px;max-width:100%">'
+        f"<p><em>{what}, which needs a running Python kernel, so this page shows its first "
+        f"picture. To use it, {where}.</em></p>"
+        f"{extra}</div>"
+    )
+
+
 class LiveTrainer:
     """A network that retrains whenever a slider moves; :func:`live_trainer` describes the settings.
 
@@ -162,19 +179,9 @@ class LiveTrainer:
 
     def static_html(self):
         """What the static book shows instead of the live widget: its first picture and a line."""
-        png = base64.b64encode(self._first_png).decode("ascii")
         width = round(self.figure.fig.get_figwidth() * CSS_DPI)
-        url = binder_url()
-        where = (f'open this notebook in Jupyter, or <a href="{html.escape(url)}">launch it on '
-                 f"Binder</a>" if url else "open this notebook in Jupyter")
-        return (
-            f'<div class="live-trainer-static">'
-            f'<img src="data:image/png;base64,{png}" alt="{html.escape(self._first_message)}" '
-            f'style="width:{width}px;max-width:100%">'
-            f"<p><em>A live trainer: its sliders retrain the network, which needs a running "
-            f"Python kernel, so this page shows its first picture. To use it, {where}.</em></p>"
-            f"</div>"
-        )
+        return kernel_free_html(self._first_png, self._first_message, width,
+                                "A live trainer: its sliders retrain the network")
 
     # -- the current settings, read from the sliders
     @property

@@ -9,7 +9,6 @@ recreates the configuration exactly (:meth:`Playground.config_line`).
 
 from __future__ import annotations
 
-import base64
 import functools
 import html
 from time import perf_counter
@@ -31,7 +30,7 @@ from ._playground_core import (
     train,
 )
 from ._runs import COLORS, DIVERGED, NOT_CONVERGED
-from .live import binder_url
+from .live import kernel_free_html
 
 __all__ = ["Playground", "playground"]
 
@@ -487,19 +486,10 @@ class Playground:
 
     def static_html(self):
         """What the static book shows instead of the live widget: its first picture and a line."""
-        png = base64.b64encode(self._first_png).decode("ascii")
-        url = binder_url()
-        where = (f'open this notebook in Jupyter, or <a href="{html.escape(url)}">launch it on '
-                 f"Binder</a>" if url else "open this notebook in Jupyter")
-        return (
-            f'<div class="live-trainer-static">'
-            f'<img src="data:image/png;base64,{png}" alt="{html.escape(self._first_message)}" '
-            f'style="width:700px;max-width:100%">'
-            f"<p><em>The live playground: its controls retrain the network, which needs a running "
-            f"Python kernel, so this page shows its first picture. To use it, {where}.</em></p>"
-            f"<p>Its configuration: <code>{html.escape(self._first_config)}</code></p>"
-            f"</div>"
-        )
+        return kernel_free_html(
+            self._first_png, self._first_message, 700,
+            "The live playground: its controls retrain the network",
+            f"<p>Its configuration: <code>{html.escape(self._first_config)}</code></p>")
 
 
 @functools.wraps(Playground, assigned=("__module__",), updated=())
