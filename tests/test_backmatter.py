@@ -5,7 +5,6 @@ from the index, a glossary link to nowhere or a reference nobody cites fails her
 
 from __future__ import annotations
 
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -17,10 +16,8 @@ from conftest import ROOT
 from test_book import CHAPTERS, NOTEBOOKS, asserts, proof_cells, slip_table
 
 BOOK = ROOT / "book"
-# The five notes are the project's sources, kept outside the repository; BACKPROP_NOTES names
-# their folder. Without it the errata are still checked against the chapters, which name the
-# same files; only the line numbers are then not checked.
-NOTES = Path(os.environ.get("BACKPROP_NOTES", "/work/shared/seeds"))
+# The five handwritten notes, as OCR'd text: the book's sources (notes/README.md).
+NOTES = ROOT / "notes"
 NOTE_FILE = r"(\d{3})_[0-9a-f]{16}\.txt"
 KINDS = {"OCR noise": "ocr", "mathematical slip": "slip", "ambiguity": "ambiguity"}
 
@@ -141,7 +138,6 @@ def test_errata_follow_the_chapters_and_count_what_they_list():
     assert f"{len(entries)} in all" in text, "the introduction states the number of entries"
 
 
-@pytest.mark.skipif(not NOTES.is_dir(), reason="the notes' folder (BACKPROP_NOTES) is not on this machine")
 def test_errata_lines_exist_in_the_notes():
     for e in errata():
         name = re.match(rf"`({NOTE_FILE})`", e.fields["Where"])[1]
