@@ -137,6 +137,25 @@ def check_agreement(w, results):
     return rows
 
 
+def _median_ms(change, fit, lrs, repeats):
+    """Medians, in ms, of ``change(lr)`` (a control change, returning its own seconds)
+    and of the same training alone (``fit(lr)`` makes the network and returns the
+    call to time), over ``repeats`` learning rates from ``lrs`` in turn, after one
+    change that warms up."""
+    total, train = [], []
+    for i in range(repeats + 1):
+        lr = lrs[i % len(lrs)]
+        elapsed = change(lr)
+        train_alone = fit(lr)
+        start = time.perf_counter()
+        train_alone()
+        fitted = time.perf_counter() - start
+        if i:  # the first one warms up
+            total.append(elapsed)
+            train.append(fitted)
+    return 1e3 * float(np.median(total)), 1e3 * float(np.median(train))
+
+
 def latency(repeats):
     """Slider change -> updated figure of the live widget, W1-sized (2-16-16-1, 200 moons).
 
@@ -153,9 +172,8 @@ def latency(repeats):
     settings = {"hidden": (16, 16), "activation": "relu", "epochs": 2000}
     trainer = widgets.live_trainer(X, y, lr=0.5, **settings)
     lrs = [0.3, 0.5, 0.4, 0.6, 0.35, 0.45, 0.55, 0.25]
-    total, train = [], []
-    for i in range(repeats + 1):
-        lr = lrs[i % len(lrs)]
+
+    def change(lr):
         png = trainer.image.value
         start = time.perf_counter()
         trainer.lr_slider.value = lr  # retrains and redraws before returning
@@ -164,14 +182,13 @@ def latency(repeats):
             raise SystemExit(f"the live widget did not train: {trainer.last_message}")
         if trainer.image.value == png or trainer.history.lr != lr:
             raise SystemExit("the live widget did not retrain and redraw on a slider change")
+        return elapsed
+
+    def fit(lr):
         net = bp.MLP([2, 16, 16, 1], ["relu", "relu", "sigmoid"], "bce", seed=0)
-        start = time.perf_counter()
-        net.fit(X, y, lr=lr, epochs=settings["epochs"])
-        fit = time.perf_counter() - start
-        if i:  # the first one warms up
-            total.append(elapsed)
-            train.append(fit)
-    total, train = 1e3 * float(np.median(total)), 1e3 * float(np.median(train))
+        return lambda: net.fit(X, y, lr=lr, epochs=settings["epochs"])
+
+    total, train = _median_ms(change, fit, lrs, repeats)
     return total, train, total - train
 
 
@@ -193,23 +210,21 @@ def playground_retrain(repeats):
     pg = widgets.playground()
     lr_box = pg.controls["lr"]  # makes the widget, as displaying it does
     lrs = [0.45, 0.55, 0.5, 0.6, 0.4, 0.52, 0.48, 0.58]
-    total, train = [], []
-    for i in range(repeats + 1):
-        lr = lrs[i % len(lrs)]
+
+    def change(lr):
         png = pg.image.value
         start = time.perf_counter()
         lr_box.value = lr  # retrains and redraws before returning
         elapsed = time.perf_counter() - start
         if pg.error or pg.image.value == png or pg.result.checked.lr != lr:
             raise SystemExit(f"the playground did not retrain and redraw: {pg.error}")
+        return elapsed
+
+    def fit(lr):
         net = bp.MLP([2, 8, 8, 1], ["relu", "relu", "sigmoid"], "bce", seed=0)
-        start = time.perf_counter()
-        net.fit(pg.X, pg.y, lr=lr, epochs=300)
-        fit = time.perf_counter() - start
-        if i:  # the first one warms up
-            total.append(elapsed)
-            train.append(fit)
-    return 1e3 * float(np.median(total)), 1e3 * float(np.median(train))
+        return lambda: net.fit(pg.X, pg.y, lr=lr, epochs=300)
+
+    return _median_ms(change, fit, lrs, repeats)
 
 
 def memory():
