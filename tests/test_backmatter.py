@@ -1,10 +1,14 @@
-"""The back matter against the chapters: the errata of the notes, the exercises, the glossary
-and the references.  Each page is checked against what the chapters actually contain, so a
-page cannot drift from the book: an erratum without an asserting cell, an exercise missing
-from the index, a glossary link to nowhere or a reference nobody cites fails here."""
+"""The back matter against the chapters: the errata of the notes, the notes' pages, the
+exercises, the glossary and the references.  Each page is checked against what the chapters
+actually contain, so a page cannot drift from the book: an erratum without an asserting cell,
+a kind the chapter does not share, a slip whose cell never shows the note's version failing,
+a line link to nowhere, an exercise missing from the index, a glossary link to nowhere or a
+reference nobody cites fails here."""
 
 from __future__ import annotations
 
+import ast
+import importlib.util
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -19,7 +23,17 @@ BOOK = ROOT / "book"
 # The five handwritten notes, as OCR'd text: the book's sources (notes/README.md).
 NOTES = ROOT / "notes"
 NOTE_FILE = r"(\d{3})_[0-9a-f]{16}\.txt"
-KINDS = {"OCR noise": "ocr", "mathematical slip": "slip", "ambiguity": "ambiguity"}
+# The four kinds of an entry, in the order of the counts table (book/errata.md, "Four kinds").
+KINDS = ("slip", "convention", "OCR", "ambiguity")
+NOTE_PAGES = BOOK / "notes"
+
+
+def _notes_pages_script():
+    """scripts/notes_pages.py, which writes the notes' pages (book/notes/) from notes/*.txt."""
+    spec = importlib.util.spec_from_file_location("notes_pages", ROOT / "scripts" / "notes_pages.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def _source(path: Path) -> str:
@@ -50,6 +64,18 @@ class Erratum:
     def label(self) -> str:
         return f"slip-{self.note}-{self.k}"
 
+    @property
+    def kind(self) -> str:
+        """The first word of the field "Kind", which must be one of KINDS."""
+        m = re.match(r"(\w+)(?=[ .:(]|$)", self.fields["Kind"])
+        assert m and m[1] in KINDS, f"{self.label}: the kind must be one of {KINDS}: {self.fields['Kind']!r}"
+        return m[1]
+
+    @property
+    def where(self) -> str:
+        """The field "Where" with its links replaced by their text: `NNN_x.txt`, lines 81-85, ..."""
+        return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", self.fields["Where"])
+
 
 def errata() -> list[Erratum]:
     """The entries of book/errata.md: a heading ``### NNN-k: ...`` and the fields
@@ -59,6 +85,7 @@ def errata() -> list[Erratum]:
     entries = []
     for note, k, body in zip(parts[1::3], parts[2::3], parts[3::3]):
         body = re.split(r"^## ", body, flags=re.M)[0]
+        body = re.sub(r"^\([\w-]+\)=\s*$", "", body, flags=re.M)  # the next entry's target
         fields = re.findall(r"^- \*\*([\w ]+):\*\* (.*?)(?=^- \*\*|\Z)", body, re.M | re.S)
         entries.append(Erratum(note, int(k), {name: " ".join(text.split()) for name, text in fields}))
     return entries
@@ -103,17 +130,15 @@ def test_every_erratum_links_to_a_chapter_cell_that_asserts():
 def test_every_erratum_names_its_note_file_and_a_kind_the_chapter_agrees_with():
     chapters = chapter_of_note()
     for e in errata():
-        where = re.match(rf"`({NOTE_FILE})`, lines? \d", e.fields["Where"])
+        where = re.match(rf"`({NOTE_FILE})`, lines? \d", e.where)
         assert where, f"{e.label}: 'Where' must start with the note's file and lines: {e.fields['Where']!r}"
         path, named = chapters[e.note]
         assert where[1] == named, f"{e.label}: names {where[1]}, {path.name} follows {named}"
-        kind = [k for k in KINDS if e.fields["Kind"].startswith(k)]
-        assert kind, f"{e.label}: the kind must start with one of {list(KINDS)}: {e.fields['Kind']!r}"
-        # the chapter's table says the same kind (its "Kind" column is the one before "Proof")
+        # the chapter's table says the same one kind (its "Kind" column is the one before "Proof")
         (row,) = [row for row, links in slip_table(nbformat.read(path, as_version=4)) if e.label in links]
-        chapter_kind = row.strip().strip("|").split("|")[-2].lower()
-        assert KINDS[kind[0]] in chapter_kind, (
-            f"{e.label}: the errata say {kind[0]!r}, {path.name} says {chapter_kind!r}")
+        chapter_kind = row.strip().strip("|").split("|")[-2].strip()
+        assert chapter_kind == e.kind, (
+            f"{e.label}: the errata say {e.kind!r}, the table of {path.name} says {chapter_kind!r}")
 
 
 def test_errata_follow_the_chapters_and_count_what_they_list():
@@ -125,14 +150,16 @@ def test_errata_follow_the_chapters_and_count_what_they_list():
     for note in notes_in_order:
         ks = [e.k for e in entries if e.note == note]
         assert ks == list(range(1, len(ks) + 1)), f"note {note}: entries {ks}, expected 1..{len(ks)}"
-    # the table "Counts": | Note | Chapter | OCR noise | Mathematical slip | Ambiguity | Total |
+    # the table "Counts": | Note | Chapter | slip | convention | OCR | ambiguity | Total |
     text = (BOOK / "errata.md").read_text()
+    assert re.search(r"^\| Note \| Chapter \| " + r" \| ".join(KINDS) + r" \| Total \|\s*$", text, re.M), (
+        f"the counts table's header must be | Note | Chapter | {' | '.join(KINDS)} | Total |")
     rows = {m[1]: [int(x) for x in m[2].split("|")] for m in
             re.finditer(r"^\| (\d{3}|all) \|[^|]*\| ([\d |]+)\|\s*$", text, re.M)}
     expected = {}
     for note in notes_in_order + ["all"]:
         mine = [e for e in entries if note in (e.note, "all")]
-        counts = [sum(e.fields["Kind"].startswith(k) for e in mine) for k in KINDS]
+        counts = [sum(e.kind == k for e in mine) for k in KINDS]
         expected[note] = counts + [len(mine)]
     assert rows == expected, f"the counts table says {rows}, the entries {expected}"
     assert f"{len(entries)} in all" in text, "the introduction states the number of entries"
@@ -140,12 +167,145 @@ def test_errata_follow_the_chapters_and_count_what_they_list():
 
 def test_errata_lines_exist_in_the_notes():
     for e in errata():
-        name = re.match(rf"`({NOTE_FILE})`", e.fields["Where"])[1]
+        name = re.match(rf"`({NOTE_FILE})`", e.where)[1]
         lines = (NOTES / name).read_text().splitlines()
-        spec = re.match(r"`[^`]+`, lines? ([\d ,and-]+)", e.fields["Where"])[1]
+        spec = re.match(r"`[^`]+`, lines? ([\d ,and-]+)", e.where)[1]
         numbers = [int(n) for n in re.findall(r"\d+", spec)]
         assert numbers and all(1 <= n <= len(lines) and lines[n - 1].strip() for n in numbers), (
             f"{e.label}: lines {numbers} of {name} ({len(lines)} lines) are not all lines with text")
+
+
+
+def _is_zero(node) -> bool:
+    return isinstance(node, ast.Constant) and node.value == 0
+
+
+def _refuting(test) -> bool:
+    """An assert's test that says two things differ (see ``refutes``)."""
+    if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And):
+        return any(_refuting(value) for value in test.values)
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        return True
+    return isinstance(test, ast.Compare) and (
+        any(isinstance(op, (ast.Gt, ast.NotEq)) for op in test.ops)
+        or (isinstance(test.ops[-1], ast.Lt) and _is_zero(test.comparators[-1]))
+        or (isinstance(test.ops[0], ast.Eq) and not _is_zero(test.comparators[0])
+            and any(isinstance(n, ast.BinOp) and isinstance(n.op, ast.Sub) for n in ast.walk(test.left))))
+
+
+def refutes(source: str) -> bool:
+    """A code cell checks that something is NOT what it should be, as a slip's proof must for
+    the note's version: it holds an ``assert not ...``; an ``assert`` of a comparison ``>`` (a
+    difference or an error above a bound) or ``!=`` (e.g. two shapes); an ``assert ... < 0``
+    (two values of opposite sign); an ``assert`` that a difference ``a - b`` equals something
+    other than 0 (any of these may be one term of an ``and``); or a ``try`` whose ``else``
+    raises ``AssertionError`` (the note's version must raise).  The test cannot see which
+    version a check is about; the proof's text says it."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Assert) and _refuting(node.test):
+            return True
+        if isinstance(node, ast.Try):
+            for stmt in node.orelse:
+                if (isinstance(stmt, ast.Raise) and stmt.exc is not None
+                        and "AssertionError" in ast.unparse(stmt.exc)):
+                    return True
+    return False
+
+
+def test_refutes_recognises_only_checks_that_something_differs():
+    assert refutes("assert abs(note - oracle) > 0.1")
+    assert refutes("assert not np.allclose(a, b)")
+    assert refutes("assert x * y < 0")
+    assert refutes("assert note.shape != right.shape")
+    assert refutes("assert a.shape == (1, 3) and abs(a - b).max() > 0.1")
+    assert refutes("assert sp.simplify(note - right) == 1 / m")
+    assert not refutes("assert sp.simplify(note - right) == 0")
+    assert refutes("try:\n    f()\nexcept ValueError:\n    pass\nelse:\n    raise AssertionError('no')")
+    assert not refutes("assert np.allclose(a, b)")
+    assert not refutes("assert relative_error(a, b) < 1e-7")
+    assert not refutes("try:\n    f()\nexcept ValueError:\n    print('raised')")
+
+
+def test_every_slip_links_to_a_cell_that_shows_the_note_failing():
+    """An entry of kind **slip** says the note's formula is wrong: its proof cells must hold a
+    check that fails for the note's version (see ``refutes``), not only one that the correct
+    version passes.  Conventions, OCR readings and ambiguities need only assert."""
+    chapters = chapter_of_note()
+    slips = [e for e in errata() if e.kind == "slip"]
+    assert slips, "no entry of kind slip"
+    for e in slips:
+        path, _ = chapters[e.note]
+        cells = proof_cells(nbformat.read(path, as_version=4), e.label)
+        assert any(refutes(src) for src in cells), (
+            f"{e.label} is a slip, but no cell after ({e.label})= in {path.name} checks that the "
+            f"note's version fails (assert not ..., assert ... > bound, or try/else raise AssertionError)")
+
+
+def test_errata_page_says_what_each_kind_shows():
+    text = (BOOK / "errata.md").read_text()
+    assert "has a cell showing the note's version fails" not in text
+    for kind in KINDS:
+        assert re.search(rf"^- \*\*{kind}\*\*: ", text, re.M), f"errata.md does not define the kind {kind!r}"
+
+
+# ------------------------------------------------------------------- the notes' pages
+def _cited(where: str) -> list[int]:
+    """The line numbers of a "Where" field without links, ranges expanded: "lines 81-85 and 90"."""
+    spec = re.match(r"`[^`]+`, lines? ([\d ,and-]+)", where)[1]
+    lines = []
+    for part in re.split(r",|\band\b", spec):
+        ends = [int(n) for n in re.findall(r"\d+", part)]
+        lines += range(ends[0], ends[-1] + 1) if ends else []
+    return lines
+
+
+def test_notes_pages_are_what_the_script_writes():
+    pages = _notes_pages_script().pages()
+    assert set(pages) == set(NOTE_PAGES.glob("*.md")), "book/notes/ holds other pages than the script writes"
+    for path, text in pages.items():
+        assert path.read_text() == text, (
+            f"{path.relative_to(ROOT)} is out of date: run .venv/bin/python scripts/notes_pages.py")
+
+
+def test_every_note_is_on_its_page_line_by_line():
+    for name in sorted(p.name for p in NOTES.glob("*.txt")):
+        number = name[:3]
+        page = (NOTE_PAGES / f"note_{number}.md").read_text()
+        assert f"`notes/{name}`" in page, f"note_{number}.md does not name its file {name}"
+        lines = (NOTES / name).read_text().splitlines()
+        shown = dict(re.findall(rf"^\(note-{number}-(\d+)\)=\n\*\*\d+\*\* (`+) ?", page, re.M))
+        with_text = [n for n, line in enumerate(lines, start=1) if line.strip()]
+        assert sorted(map(int, shown)) == with_text, f"note {number}: the page leaves out a line with text"
+        for n in with_text:  # the line itself, verbatim but for leading spaces
+            m = re.search(rf"^\(note-{number}-{n}\)=\n\*\*{n}\*\* (`+) ?(.*?) ?\1(?: ←.*)?$", page, re.M)
+            assert m and m[2] == lines[n - 1].strip(), f"note {number}, line {n}: not shown as in the file"
+
+
+def test_every_erratum_links_to_its_lines_and_each_line_links_back():
+    text = (BOOK / "errata.md").read_text()
+    entries = errata()
+    for e in entries:
+        assert re.search(rf"^\(erratum-{e.note}-{e.k}\)=\n### {e.note}-{e.k}\b", text, re.M), (
+            f"{e.label}: no target (erratum-{e.note}-{e.k})= right before its heading")
+        spec = re.match(r"`[^`]+`, lines? ((?:\[\d+\]\(#[\w-]+\)|[ ,and-])+)", e.fields["Where"])
+        assert spec, f"{e.label}: the line numbers in 'Where' must be links: {e.fields['Where']!r}"
+        links = re.findall(r"\[(\d+)\]\(#([\w-]+)\)", spec[1])
+        numbers = [int(n) for n in re.findall(r"\d+", re.sub(r"\(#[\w-]+\)", "", spec[1]))]
+        assert [int(n) for n, _ in links] == numbers, f"{e.label}: every line number must be a link"
+        page = (NOTE_PAGES / f"note_{e.note}.md").read_text()
+        for n, target in links:
+            assert target == f"note-{e.note}-{n}", f"{e.label}: line {n} links to #{target}"
+            assert f"({target})=" in page, f"{e.label}: note_{e.note}.md has no target ({target})="
+        lines = (NOTES / re.match(rf"`({NOTE_FILE})`", e.where)[1]).read_text().splitlines()
+        for n in _cited(e.where):
+            if lines[n - 1].strip():
+                line = re.search(rf"^\(note-{e.note}-{n}\)=\n(.*)$", page, re.M)[1]
+                assert f"(#erratum-{e.note}-{e.k})" in line, (
+                    f"{e.label}: line {n} of note_{e.note}.md does not link back to the erratum")
+    labels = {f"{e.note}-{e.k}" for e in entries}
+    for page in NOTE_PAGES.glob("note_*.md"):
+        for label in re.findall(r"\(#erratum-([\d-]+)\)", page.read_text()):
+            assert label in labels, f"{page.name} links to erratum {label}, which does not exist"
 
 
 # ----------------------------------------------------------------- exercises

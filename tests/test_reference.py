@@ -15,6 +15,9 @@ from helpers import (
     snapshot,
 )
 from hypothesis import given, settings
+from test_kink_conventions import CASES as KINK_CASES
+from test_kink_conventions import X as KINK_X
+from test_kink_conventions import kink_net
 
 import backprop as bp
 
@@ -28,7 +31,21 @@ def test_fast_loop_equals_reference_loop(case):
     rng = np.random.default_rng(seed)
     net = bp.MLP(sizes, acts, loss=loss, seed=seed)
     X, y = random_data(rng, m, sizes[0], sizes[-1], loss)
-    trace = bp.reference.forward_backward(net.weights, net.biases, acts, loss, X, y)
+    _assert_loops_agree(net, X, y)
+
+
+@pytest.mark.parametrize("loss, y", KINK_CASES, ids=[c[0] for c in KINK_CASES])
+def test_fast_loop_equals_reference_loop_at_the_kink(loss, y):
+    """The same comparison on a fixed case whose ReLU units have Z = 0 exactly (and no
+    Z < 0), so the loops' slopes at z = 0 are compared on every run, not by chance."""
+    net = kink_net(loss)
+    Zs, _ = reference_forward(net.weights, net.biases, net.activations, KINK_X)
+    assert all(np.any(Z == 0.0) and Z.min() == 0.0 for Z in Zs[:2])
+    _assert_loops_agree(net, KINK_X, y)
+
+
+def _assert_loops_agree(net, X, y):
+    trace = bp.reference.forward_backward(net.weights, net.biases, net.activations, net.loss, X, y)
     dWs, dbs = net.gradients(X, y)
     assert trace.J == pytest.approx(net.cost(X, y), rel=1e-13, abs=1e-15)
     for l, layer in enumerate(trace, start=1):
