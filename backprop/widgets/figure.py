@@ -6,10 +6,10 @@ sizes) are made of the views of :mod:`backprop.plotting`.  Each owns a
 matplotlib ``Figure`` on an Agg canvas (no pyplot, so nothing is shown twice
 in a notebook and nothing leaks) and renders it to PNG bytes, which the
 widgets put into ``ipywidgets.Image``.  Sizes are chosen for the book's
-page: the figure is as wide as the text column (:data:`COLUMN_INCHES` at :data:`CSS_DPI` CSS pixels per inch), its text is
-about the size of the body text, and frames stored in a page are rendered at
-twice the pixels they are shown at, so they stay sharp on high-density
-screens.
+page: the figure is as wide as the text column (:data:`COLUMN_INCHES` at
+:data:`CSS_DPI` CSS pixels per inch), its text is about the size of the body
+text, and frames stored in a page are rendered at twice the pixels they are
+shown at, so they stay sharp on high-density screens.
 """
 
 from __future__ import annotations
