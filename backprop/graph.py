@@ -5,7 +5,7 @@
 node, at layer level every matrix of the columns convention.  Each edge
 carries its *local derivative* (unit level) or the local backward rule (layer
 level), written in TeX from the activations' and losses' own TeX;
-:meth:`Graph.route` gives the paths from the loss (or the cost) back to a node
+``Graph.route`` gives the paths from the loss (or the cost) back to a node
 and the chain rule along them, equations (B1)-(B4) of the notation page.
 
 Needs no matplotlib, so the chapters and tests can ask for paths and formulas

@@ -197,7 +197,7 @@ def _overlap(a, b, gap=0.02):
 
 
 class _Drawer:
-    """Draws a :class:`_Graph` at the given centres; all lengths in inches of the layout."""
+    """Draws a :class:`backprop.graph.Graph` at the given centres; all lengths in inches of the layout."""
 
     def __init__(self, graph, pos, level):
         self.g, self.pos, self.level = graph, pos, level

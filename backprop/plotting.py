@@ -5,7 +5,7 @@ creates a new figure with pyplot).  The views returned by
 :func:`plot_decision_boundary` and :func:`plot_regression_fit` keep their
 artists and have an ``update(net)`` method that changes the artists' data
 instead of drawing new ones, so a figure can follow training cheaply (the
-widgets' figures, :mod:`backprop.widgets.figure`, are made of them).
+widgets' figures, ``backprop.widgets.figure``, are made of them).
 :func:`plot_gradient_sizes` plots the size of each layer's ``dZ`` (or ``dW``,
 ``db``) during training, from the records of ``net.trace``.
 :func:`computational_graph` (from :mod:`backprop.graph_drawing`) draws a

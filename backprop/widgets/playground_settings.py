@@ -171,7 +171,7 @@ def check_data(X, y):
 
 @dataclass(frozen=True)
 class Checked:
-    """Settings after the checks: what :func:`train` runs."""
+    """Settings after the checks: what the playground trains."""
 
     settings: Settings
     hidden: tuple
