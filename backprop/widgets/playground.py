@@ -214,7 +214,7 @@ class Playground:
         self.figure = PlaygroundFigure(self.X, self.y, self.problem)
         if self.problem != old:
             self._values["loss"] = default_loss(self.problem)
-            self._values["output"] = "sigmoid" if self.problem == "classification" else "identity"
+            self._values["output"] = _losses.get(self._values["loss"]).default_output
 
     def _on_change(self, name, change):
         try:
@@ -229,7 +229,7 @@ class Playground:
 
     # ------------------------------------------------------------ training
     def retrain(self):
-        """Train with the current settings and redraw; the run (a ``Result``), or None after an error."""
+        """Train with the current settings and redraw; the run (a ``Run``), or None after an error."""
         try:
             checked = check_settings(self.settings, self.X, self.y)
         except ValueError as e:
