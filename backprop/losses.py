@@ -15,7 +15,7 @@ reference loop (:mod:`backprop.reference`) call these methods, and each loss
 also carries its SymPy form (from which :mod:`backprop.symbolic` builds its
 expressions) and its TeX (from which every displayed formula is built: the
 graphs' labels, the playground's dZ table), so a loss is defined in exactly
-one place.  Adding a loss is adding one object to :data:`LOSSES`; the tests
+one place.  Adding a loss is adding one object to ``LOSSES``; the tests
 hold its NumPy forms to SymPy's derivatives of its SymPy form.  Its B1 term
 (``delta``, ``sympy_delta``, ``tex_delta``) is given the output activation
 whole, so it need not be element-wise (softmax with cross-entropy is not).
@@ -51,7 +51,7 @@ class Loss:
     default_output : str
         The output activation a widget or playground picks for this loss.
     task : str
-        One of :data:`TASKS`: ``"classification"`` or ``"regression"``.
+        One of ``TASKS``: ``"classification"`` or ``"regression"``.
     title : str
         Its name in words (``"log loss"``), for the widgets and the formulas.
     """
