@@ -113,3 +113,68 @@ def test_the_equations_come_from_the_entries():
     assert E.delta(2, ("tanh", "identity"), "mse") == (
         r"\dfrac{2}{m}(A^{[2]}-Y)", "B1", "B1, squared error; the identity's g' = 1")
     assert E.delta(1, ("identity", "identity"), "mse")[0] == r"(W^{[2]\top}\,\mathrm{d}Z^{[2]})"
+
+
+class Quartic(bp.losses.Loss):
+    """A toy loss, 𝓛 = sum_k (y_k - a_k)^4, registered as one entry only."""
+
+    name = "quartic"
+    title = "quartic error"
+    description = "the quartic error"
+
+    def cost(self, Z, A, Y):
+        return float(((A - Y) ** 4).sum()) / Z.shape[1]
+
+    def delta(self, Z, A, Y, g):
+        return 4.0 * (A - Y) ** 3 / Z.shape[1] * g.prime(Z)
+
+    def sympy(self, sp, y, a):
+        return (y - a) ** 4
+
+    def sympy_delta(self, A, Y, m, g_prime):
+        return (4 * (A - Y).applyfunc(lambda t: t ** 3) / m).multiply_elementwise(g_prime())
+
+    def tex_dloss_da(self, a, y):
+        return f"4({a}-{y})^{{3}}"
+
+    def tex_dcost_dA(self, A):
+        return rf"\dfrac{{4}}{{m}}({A}-Y)^{{\circ 3}}"
+
+    def tex_delta(self, A, Z, g):
+        return rf"\dfrac{{4}}{{m}}({A}-Y)^{{\circ 3}}" + g.tex_times_prime(Z)
+
+
+@pytest.fixture
+def quartic(monkeypatch):
+    loss = Quartic()
+    monkeypatch.setitem(bp.losses.LOSSES, "quartic", loss)
+    return loss
+
+
+def test_a_new_loss_appears_in_every_formula_and_trains(quartic):
+    cg = bp.plotting.computational_graph
+    unit = cg([1, 1], ["tanh"], "quartic", wrt="w")
+    assert unit.label_of("a", "L") == "$4(a-y)^{3}$"
+    layer = cg([1, 2, 1], ["tanh", "tanh"], "quartic", level="layer", wrt="b[2]")
+    assert layer.label_of("A[2]", "J") == r"$\dfrac{4}{m}(A^{[2]}-Y)^{\circ 3}$"
+    assert layer.formula.splitlines()[-1] == (
+        r"$\mathrm{d}Z^{[2]} = \dfrac{4}{m}(A^{[2]}-Y)^{\circ 3}\odot \tanh^{\prime}(Z^{[2]})$   (B1)")
+
+    pg = bp.widgets.playground("curve", hidden=(4,), loss="quartic", epochs=20, lr=0.05)
+    assert pg.error is None and pg.checked.output == "identity"
+    assert r"\mathrm{d}Z^{[2]} = \dfrac{4}{m}(A^{[2]}-Y)^{\circ 3} = " in pg._delta
+    assert "(B1, quartic error; shape 1 &times; 100)" in pg._delta
+    assert "loss='quartic'" in pg.config_line()
+
+    X, y = bp.datasets.regression_curve(6, noise=0.1, seed=0)
+    net = bp.MLP([1, 3, 1], ["tanh", "identity"], "quartic", seed=1)
+    assert bp.gradient_check(net, X, y) < 1e-7
+    S = bp.symbolic
+    sym = S.network([1, 3, 1], ["tanh", "identity"], "quartic", m=2)
+    subs = S.values([(sym["X"], X[:2].T), (sym["Y"], y[:2].reshape(1, -1)),
+                     (sym["W"][0], net.weights[0]), (sym["W"][1], net.weights[1]),
+                     (sym["b"][0], net.biases[0]), (sym["b"][1], net.biases[1])])
+    oracle = S.evaluate(S.grad(sym["J"], sym["W"][0]), subs)
+    np.testing.assert_allclose(S.evaluate(S.backward(sym, at=subs)["dW"][0], subs), oracle,
+                               rtol=1e-10)
+    np.testing.assert_allclose(net.gradients(X[:2], y[:2])[0][0], oracle, rtol=1e-10)

@@ -213,9 +213,9 @@ def check_settings(s, X, y):
     except ValueError as e:
         raise ValueError(f"{e} (the log loss takes probabilities, which a sigmoid gives; "
                          "or choose the squared error)") from None
-    if loss == "bce" and problem == "regression":
-        raise ValueError("the log loss needs labels 0 and 1, and the curve's targets are numbers: "
-                         "choose the squared error for a curve")
+    if spec.task == "classification" and problem == "regression":
+        raise ValueError(f"the {spec.title} needs labels 0 and 1, and the curve's targets are "
+                         f"numbers: choose the {_losses.get(default_loss(problem)).title} for a curve")
     try:
         lr = check_learning_rate(s.lr)
     except TypeError as e:
