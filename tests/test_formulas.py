@@ -178,3 +178,21 @@ def test_a_new_loss_appears_in_every_formula_and_trains(quartic):
     np.testing.assert_allclose(S.evaluate(S.backward(sym, at=subs)["dW"][0], subs), oracle,
                                rtol=1e-10)
     np.testing.assert_allclose(net.gradients(X[:2], y[:2])[0][0], oracle, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", list(bp.activations.ACTIVATIONS))
+def test_every_activation_entry_agrees_with_itself(name):
+    """NumPy g against the entry's SymPy g; NumPy g', the fast loop's in-place g' and the
+    entry's book-written SymPy g' against SymPy's derivative of its g (away from ReLU's kink)."""
+    g = bp.activations.get(name)
+    z = sp.Symbol("z", real=True)
+    value = sp.lambdify(z, g.sympy(sp, z), "numpy")
+    slope = sp.lambdify(z, sp.diff(g.sympy(sp, z), z), "numpy")
+    book = sp.lambdify(z, g.sympy_prime(sp, z), "numpy")
+    Z = np.array([[-3.0, -1.2, -0.3, 0.4, 1.1, 2.5]])
+    expected = np.array([[float(slope(v)) for v in Z[0]]])
+    np.testing.assert_allclose(g.forward(Z.copy()), [[float(value(v)) for v in Z[0]]], rtol=1e-12)
+    np.testing.assert_allclose(g.prime(Z), expected, rtol=1e-12)
+    np.testing.assert_allclose([[float(book(v)) for v in Z[0]]], expected, rtol=1e-12)
+    A = g.forward(Z.copy())
+    np.testing.assert_allclose(g.overwrite_with_prime(A, np.empty_like(A)), expected, rtol=1e-12)
