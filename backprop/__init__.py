@@ -4,15 +4,19 @@
 >>> net = bp.MLP([2, 16, 16, 1], activations=["relu", "relu", "sigmoid"], loss="bce", seed=0)
 
 ``net.trace(X, y)`` gives every layer's Z, A, dZ, dW and db, computed by the
-plain loop of :mod:`backprop.reference`; :mod:`backprop.losses` holds the
-losses.  ``import backprop`` needs only NumPy.  The submodules :mod:`backprop.plotting`
+plain loop of :mod:`backprop.reference`; :mod:`backprop.losses` and
+:mod:`backprop.activations` hold the losses and activations (each in NumPy,
+SymPy and TeX), :mod:`backprop.graph` a network's computational graph as
+data, :mod:`backprop.runs` the recorder of training runs that the widgets
+use.  ``import backprop`` needs only NumPy (backprop/README.md draws the
+floors of the package).  The submodules :mod:`backprop.plotting`
 (matplotlib), :mod:`backprop.widgets` (ipywidgets) and :mod:`backprop.symbolic`
 (SymPy) load their libraries when first used, as ``bp.plotting`` and so on.
 """
 
 import importlib
 
-from . import datasets, losses, reference
+from . import activations, datasets, equations, graph, losses, reference, runs
 from .activations import ACTIVATIONS, sigmoid
 from .gradcheck import gradient_check, numerical_gradients, relative_error
 from .network import MLP, History, TrainingDiverged
@@ -34,9 +38,13 @@ __all__ = [
     "sigmoid",
     "ACTIVATIONS",
     "LOSSES",
+    "activations",
     "datasets",
+    "equations",
+    "graph",
     "losses",
     "reference",
+    "runs",
     "plotting",
     "symbolic",
     "widgets",

@@ -1,9 +1,14 @@
-"""Activation functions g and their derivatives g'.
+"""Activation functions g and their derivatives g', each one entry in every form.
 
-Each activation is a pair, as in the TensorFlow Playground's ``nn.ts``: the
-function ``A = g(Z)`` (equation F2) and its derivative ``g'(Z)`` (equations
-B1 and B2).  The derivative can be written in terms of the layer's *output*
-``A`` rather than its input ``Z``, which is how the notes write it
+Each activation is one :class:`Activation`, as in the TensorFlow Playground's
+``nn.ts`` each is an ``{output, der}`` pair: the function ``A = g(Z)``
+(equation F2) and its derivative ``g'(Z)`` (equations B1 and B2), in NumPy,
+in SymPy (:mod:`backprop.symbolic` builds its expressions from these) and in
+TeX (every displayed formula, in the graphs and the playground, is built from
+these).  Adding an activation is adding one entry to ``ACTIVATIONS``.
+
+The derivative can be written in terms of the layer's *output* ``A`` rather
+than its input ``Z``, which is how the notes write it
 (``sigma'(z) = a (1 - a)``) and which lets the fast loop keep only ``A`` for
 the backward pass:
 
@@ -103,28 +108,37 @@ def _identity_prime(Z):
 
 
 # A <- g'(Z) in place, written through A = g(Z) (the fast loop); ``scratch`` is
-# a free array of A's shape.
+# a free array of A's shape.  Each returns A, which now holds g'(Z).
 def _sigmoid_overwrite(A, scratch):
     np.subtract(1.0, A, out=scratch)
     A *= scratch  # a (1 - a)
+    return A
 
 
 def _relu_overwrite(A, scratch):
     np.greater(A, 0.0, out=A)  # ReLU'(z) = 1 if z > 0 else 0, and z > 0 <=> a > 0
+    return A
 
 
 def _tanh_overwrite(A, scratch):
     np.multiply(A, A, out=A)
     np.subtract(1.0, A, out=A)  # 1 - a^2
+    return A
 
 
 def _identity_overwrite(A, scratch):
     A.fill(1.0)
+    return A
+
+
+def _squared(t):
+    """``t`` squared in TeX, with parentheses when ``t`` has a superscript."""
+    return f"({t})^{{2}}" if "^" in t else f"{t}^{{2}}"
 
 
 @dataclass(frozen=True)
 class Activation:
-    """An activation function g with its derivative.
+    """An activation function g in every form the book uses: NumPy, SymPy and TeX.
 
     Attributes
     ----------
@@ -133,23 +147,82 @@ class Activation:
         may be Z.  The sigmoid's may overflow harmlessly (run it under
         ``np.errstate(over="ignore")``, or use :func:`sigmoid`).
     prime : callable ``Z -> g'(Z)``, the derivative as a new array (equation B2).
-    overwrite_with_prime : callable ``(A, scratch) -> None``: overwrites
-        A = g(Z) with g'(Z); ``scratch`` is an array of A's shape that it may
-        overwrite.  The fast loop's version of ``prime``.
+    overwrite_with_prime : callable ``(A, scratch) -> A``: overwrites
+        A = g(Z) with g'(Z) and returns that array; ``scratch`` is an array of
+        A's shape that it may overwrite.  The fast loop's version of ``prime``.
+    sympy : callable ``(sp, z) -> g(z)``, the SymPy expression (``sp`` is the
+        ``sympy`` module, passed in so that this module needs only NumPy).
+    sympy_prime : callable ``(sp, z) -> g'(z)``, written as the book writes it
+        (sigma (1 - sigma), ReLU'(0) = 0), not by differentiating ``sympy``.
+    tex : callable ``z -> str``, the TeX of g(z).
+    tex_prime : callable ``Z -> str``, the TeX of g'(Z) applied entry by entry
+        (the factor of B2); ``"1"`` where g' is the constant 1.
+    tex_local : callable ``(a, z) -> str``, the TeX of da/dz for one unit,
+        in terms of its output a (or its input z), as the graphs label it.
     """
 
     name: str
     forward: Callable
     prime: Callable
     overwrite_with_prime: Callable
+    sympy: Callable
+    sympy_prime: Callable
+    tex: Callable
+    tex_prime: Callable
+    tex_local: Callable
+
+    def tex_times_prime(self, Z):
+        """The factor ``\\odot g'(Z)`` of B2 (and of B1 for some losses); nothing where g' = 1."""
+        prime = self.tex_prime(Z)
+        return "" if prime == "1" else rf"\odot {prime}"
+
+    def __repr__(self):
+        return f"<activation {self.name!r}>"
 
 
-ACTIVATIONS = {
-    "sigmoid": Activation("sigmoid", _sigmoid, _sigmoid_prime, _sigmoid_overwrite),
-    "relu": Activation("relu", _relu, _relu_prime, _relu_overwrite),
-    "tanh": Activation("tanh", _tanh, _tanh_prime, _tanh_overwrite),
-    "identity": Activation("identity", _identity, _identity_prime, _identity_overwrite),
-}
+def _sympy_sigmoid(sp, z):
+    return 1 / (1 + sp.exp(-z))
+
+
+def _sympy_relu_prime(sp, z):
+    return sp.Piecewise((1, z > 0), (0, True))  # ReLU'(0) = 0, as the notes have it
+
+
+# One entry per activation: adding one is adding an entry here.
+ACTIVATIONS = {g.name: g for g in (
+    Activation(
+        "sigmoid", _sigmoid, _sigmoid_prime, _sigmoid_overwrite,
+        sympy=_sympy_sigmoid,
+        sympy_prime=lambda sp, z: _sympy_sigmoid(sp, z) * (1 - _sympy_sigmoid(sp, z)),
+        tex=lambda z: rf"\sigma({z})",
+        tex_prime=lambda Z: rf"\sigma^{{\prime}}({Z})",
+        tex_local=lambda a, z: f"{a}(1-{a})",
+    ),
+    Activation(
+        "relu", _relu, _relu_prime, _relu_overwrite,
+        sympy=lambda sp, z: sp.Piecewise((z, z > 0), (0, True)),  # SymPy differentiates a Piecewise
+        sympy_prime=_sympy_relu_prime,
+        tex=lambda z: rf"\mathrm{{ReLU}}({z})",
+        tex_prime=lambda Z: rf"\mathrm{{ReLU}}^{{\prime}}({Z})",
+        tex_local=lambda a, z: rf"\mathbf{{1}}[{z}>0]",
+    ),
+    Activation(
+        "tanh", _tanh, _tanh_prime, _tanh_overwrite,
+        sympy=lambda sp, z: sp.tanh(z),
+        sympy_prime=lambda sp, z: 1 - sp.tanh(z) ** 2,
+        tex=lambda z: rf"\tanh({z})",
+        tex_prime=lambda Z: rf"\tanh^{{\prime}}({Z})",
+        tex_local=lambda a, z: f"1-{_squared(a)}",
+    ),
+    Activation(
+        "identity", _identity, _identity_prime, _identity_overwrite,
+        sympy=lambda sp, z: z,
+        sympy_prime=lambda sp, z: sp.Integer(1),
+        tex=lambda z: z,
+        tex_prime=lambda Z: "1",
+        tex_local=lambda a, z: "1",
+    ),
+)}
 
 
 def get(name) -> Activation:

@@ -11,17 +11,21 @@ name          per-example loss 𝓛 (summed over units k)   dZ[L] = dJ/dZ[L]  (e
 
 with a = g(z) the output layer's activation and J = (1/m) sum_i 𝓛_i the cost
 (equation C).  Both the fast loop of :class:`~backprop.MLP` and the plain
-reference loop (:mod:`backprop.reference`) call these methods, so a loss is
-defined in exactly one place.  Adding a loss means adding one object here and
-its SymPy twin to ``backprop.symbolic.LOSSES`` (under the same name); the tests
-hold each to the other.
+reference loop (:mod:`backprop.reference`) call these methods, and each loss
+also carries its SymPy form (from which :mod:`backprop.symbolic` builds its
+expressions) and its TeX (from which every displayed formula is built: the
+graphs' labels, the playground's dZ table), so a loss is defined in exactly
+one place.  Adding a loss is adding one object to ``LOSSES``; the tests
+hold its NumPy forms to SymPy's derivatives of its SymPy form.  Its B1 term
+(``delta``, ``sympy_delta``, ``tex_delta``) is given the output activation
+whole, so it need not be element-wise (softmax with cross-entropy is not).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Loss", "LogLoss", "SquaredError", "LOSSES", "get"]
+__all__ = ["Loss", "LogLoss", "SquaredError", "LOSSES", "TASKS", "get"]
 
 
 def _softplus_sum(t):
@@ -47,10 +51,13 @@ class Loss:
     default_output : str
         The output activation a widget or playground picks for this loss.
     task : str
-        ``"classification"`` or ``"regression"``.
+        One of ``TASKS``: ``"classification"`` or ``"regression"``.
+    title : str
+        Its name in words (``"log loss"``), for the widgets and the formulas.
     """
 
     name = ""
+    title = ""  # how the widgets and formulas name it, e.g. "log loss"
     description = ""
     output = None
     default_output = "identity"
@@ -79,7 +86,17 @@ class Loss:
         """What ``MLP.predict`` returns, from Z[L] and A[L] (each (n_L, m))."""
         return A
 
-    # The same results as TeX, for the figures of backprop.graphs (a, y, A: TeX names).
+    # The same in SymPy, for backprop.symbolic (``sp`` is the sympy module, passed in so
+    # that this module needs only NumPy).
+    def sympy(self, sp, y, a):
+        """The per-example loss 𝓛 of one output unit a and its target y, a SymPy expression."""
+        raise NotImplementedError
+
+    def sympy_delta(self, A, Y, m, g_prime):
+        """dZ[L] (B1) as a SymPy Matrix from A[L] and Y (n_L, m); ``g_prime()`` gives g'(Z[L])."""
+        raise NotImplementedError
+
+    # The same as TeX, for every displayed formula (a, y, A, Z: TeX names).
     def tex_dloss_da(self, a, y):
         """d𝓛/da for one output unit a and its target y."""
         raise NotImplementedError
@@ -88,9 +105,13 @@ class Loss:
         """dJ/dA[L] = (1/m) d𝓛/da entry by entry, the targets named Y."""
         raise NotImplementedError
 
-    def tex_delta(self, A, times_g_prime):
-        """dZ[L] (B1); ``times_g_prime`` is the TeX of the factor ``* g'(Z[L])`` (or empty)."""
+    def tex_delta(self, A, Z, g):
+        """dZ[L] (B1) from A[L] and Z[L]; ``g`` is the output layer's activation (an ``Activation``)."""
         raise NotImplementedError
+
+    def delta_note(self, g):
+        """A few words on B1 for the output activation ``g``, e.g. "log loss with a sigmoid output"."""
+        return self.title
 
     def __repr__(self):
         return f"<loss {self.name!r}>"
@@ -106,6 +127,7 @@ class LogLoss(Loss):
     """
 
     name = "bce"
+    title = "log loss"
     description = "the log loss needs probabilities, so"
     output = "sigmoid"
     default_output = "sigmoid"
@@ -130,20 +152,30 @@ class LogLoss(Loss):
     def predict(self, Z, A):
         return (Z >= 0).astype(int)  # sigma(z) >= 1/2  <=>  z >= 0
 
+    def sympy(self, sp, y, a):
+        return -y * sp.log(a) - (1 - y) * sp.log(1 - a)
+
+    def sympy_delta(self, A, Y, m, g_prime):
+        return (A - Y) / m  # the sigmoid's g' has cancelled
+
     def tex_dloss_da(self, a, y):
         return rf"\dfrac{{{a}-{y}}}{{{a}(1-{a})}}"
 
     def tex_dcost_dA(self, A):
         return rf"\dfrac{{1}}{{m}}\,\dfrac{{{A}-Y}}{{{A}(1-{A})}}"
 
-    def tex_delta(self, A, times_g_prime):
+    def tex_delta(self, A, Z, g):
         return rf"\dfrac{{1}}{{m}}({A}-Y)"  # the sigmoid's g' has cancelled
+
+    def delta_note(self, g):
+        return f"{self.title} with a {g.name} output"
 
 
 class SquaredError(Loss):
     """Squared error, 𝓛 = sum_k (y_k - a_k)^2, not halved (as in chapter 2)."""
 
     name = "mse"
+    title = "squared error"
     description = "the squared error"
 
     def cost(self, Z, A, Y):
@@ -155,17 +187,32 @@ class SquaredError(Loss):
         m = Z.shape[1]
         return 2.0 * (A - Y) / m * g.prime(Z)  # (B1): dL/da = 2 (a - y), times g'(z)
 
+    def sympy(self, sp, y, a):
+        return (y - a) ** 2
+
+    def sympy_delta(self, A, Y, m, g_prime):
+        return (2 * (A - Y) / m).multiply_elementwise(g_prime())
+
     def tex_dloss_da(self, a, y):
         return f"2({a}-{y})"
 
     def tex_dcost_dA(self, A):
         return rf"\dfrac{{2}}{{m}}({A}-Y)"
 
-    def tex_delta(self, A, times_g_prime):
-        return rf"\dfrac{{2}}{{m}}({A}-Y)" + times_g_prime
+    def tex_delta(self, A, Z, g):
+        return rf"\dfrac{{2}}{{m}}({A}-Y)" + g.tex_times_prime(Z)
+
+    def delta_note(self, g):
+        if not g.tex_times_prime("Z"):
+            return f"{self.title}; the {g.name}'s g' = 1"
+        return self.title
 
 
+# One object per loss: adding one is adding it here.
 LOSSES = {loss.name: loss for loss in (LogLoss(), SquaredError())}
+
+# What a loss is for: a "classification" draws a decision boundary, a "regression" a curve.
+TASKS = ("classification", "regression")
 
 
 def get(name) -> Loss:

@@ -314,10 +314,11 @@ class MLP:
                 if dWbT[l].base is None:  # a buffer of its own, not a view of [dW | db]
                     np.copyto(dWb[l], dWbT[l].T)
             if l > 1:
-                # A[l-1] has served B3 above: its buffer now takes g'(Z[l-1]), then dZ[l-1].
-                g[l - 1].overwrite_with_prime(A[l - 1], dA[l - 1])  # A[l-1] <- g'(Z[l-1])
-                np.dot(WT[l], dZ, out=dA[l - 1])  # dA[l-1] = W[l]^T dZ[l]
-                dZ = np.multiply(dA[l - 1], A[l - 1], out=A[l - 1])  # (B2) dZ[l-1] = dA[l-1] * g'(Z[l-1])
+                # A[l-1] has served B3 above, so its buffer takes g'(Z[l-1]) and then dZ[l-1];
+                # the buffer dA[l-1] is scratch space for the first line and dA[l-1] after it.
+                g_prime = g[l - 1].overwrite_with_prime(A[l - 1], dA[l - 1])  # g'(Z[l-1]), from A[l-1]
+                dA_below = np.dot(WT[l], dZ, out=dA[l - 1])  # dA[l-1] = W[l]^T dZ[l]
+                dZ = np.multiply(dA_below, g_prime, out=g_prime)  # (B2) dZ[l-1] = dA[l-1] * g'(Z[l-1])
 
     def _loss_and_gradients(self, ws, Y):
         """J and the flat gradient, for the inputs in ``ws`` and targets Y (n_L, m)."""

@@ -1,13 +1,15 @@
-"""Figures for the book: cost curves, decision boundaries, 1-D fits, network drawings.
+"""Figures for the book: cost curves, gradient sizes, decision boundaries, 1-D fits, networks.
 
 Every function draws on a matplotlib ``Axes`` you may pass in (``ax=None``
 creates a new figure with pyplot).  The views returned by
 :func:`plot_decision_boundary` and :func:`plot_regression_fit` keep their
 artists and have an ``update(net)`` method that changes the artists' data
-instead of drawing new ones, so a figure can follow training cheaply.
-:class:`TrainingFigure` puts a cost curve and a boundary (or fit) side by side
-on its own Agg figure and renders it to PNG bytes; it lives with the widgets that use
-it (:mod:`backprop.widgets`) and is importable from here too.
+instead of drawing new ones, so a figure can follow training cheaply (the
+widgets' figures, ``backprop.widgets.figure``, are made of them).
+:func:`plot_gradient_sizes` plots the size of each layer's ``dZ`` (or ``dW``,
+``db``) during training, from the records of ``net.trace``.
+:func:`computational_graph` (from :mod:`backprop.graph_drawing`) draws a
+network's computational graph.
 
 Colours are fixed (no random choices): class 0 is red, class 1 blue, and the
 predicted probability yhat is drawn on the same diverging scale, so the 0.5
@@ -19,7 +21,6 @@ from __future__ import annotations
 import math
 import numbers
 
-import matplotlib.axes
 import numpy as np
 from contourpy import contour_generator
 from matplotlib.collections import LineCollection
@@ -27,7 +28,8 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .graphs import GraphDrawing, computational_graph, plot_gradient_sizes
+from .canvas import axes
+from .graph_drawing import GraphDrawing, computational_graph
 from .network import MLP, History
 from .validation import (
     as_float_array,
@@ -42,6 +44,7 @@ from .validation import (
 __all__ = [
     "BoundaryView",
     "FitView",
+    "GradientSizes",
     "GraphDrawing",
     "LossView",
     "NetworkDrawing",
@@ -51,21 +54,14 @@ __all__ = [
     "plot_gradient_sizes",
     "plot_losses",
     "plot_regression_fit",
+    "cost_label",
+    "set_cost_ylim",
+    "style_cost_axes",
 ]
 
 CMAP = "RdBu"  # red for class 0 / negative weights, blue for class 1 / positive weights
 _FIELD_NORM = (-0.7, 1.7)  # paler field than the points, still white at yhat = 0.5
 _CLASS_COLORS = ListedColormap(["#c62828", "#1565c0"], name="classes")  # y = 0, y = 1
-
-
-def _axes(ax, figsize=(5, 3.2)):
-    if ax is None:
-        import matplotlib.pyplot as plt
-
-        _, ax = plt.subplots(figsize=figsize)
-    elif not isinstance(ax, matplotlib.axes.Axes):
-        raise TypeError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
-    return ax
 
 
 def _check_net(net, n_0, what):
@@ -143,13 +139,13 @@ def style_cost_axes(ax, log=True, fontsize=None):
         ax.set_yscale("log")
         ax.yaxis.set_major_locator(LogLocator(base=10, numticks=5))
         ax.yaxis.set_minor_locator(NullLocator())  # minor ticks cost draw time
-        ax.yaxis.set_major_formatter(FuncFormatter(_cost_label))
+        ax.yaxis.set_major_formatter(FuncFormatter(cost_label))
     if fontsize is not None:
         ax.tick_params(labelsize=fontsize)
 
 
-def _cost_label(v, _pos=None):
-    """Short tick labels: 0.01, 0.1, 1, 10, 100, then 1e4, 1e8 (no mathtext: faster)."""
+def cost_label(v, _pos=None):
+    """Short tick labels for a log axis: 0.01, 0.1, 1, 10, 100, then 1e4, 1e8 (no mathtext: faster)."""
     if v <= 0:
         return ""
     return f"{v:g}" if 1e-3 <= v <= 1e3 else f"1e{round(math.log10(v))}"
@@ -187,7 +183,7 @@ def plot_losses(histories_or_losses, labels=None, ax=None, log=True):
         labels = key_labels
     elif isinstance(labels, str) or len(labels) != len(curves):
         raise ValueError(f"labels must be a list with one label per curve ({len(curves)})")
-    ax = _axes(ax)
+    ax = axes(ax)
     style_cost_axes(ax, log)
     lines = []
     for k, J in enumerate(curves):
@@ -279,7 +275,7 @@ def plot_decision_boundary(net, X, y, ax=None, resolution=100):
     it for new parameters.
     """
     _check_net(net, 2, "plot_decision_boundary")
-    view = BoundaryView(_axes(ax), X, y, resolution=resolution)
+    view = BoundaryView(axes(ax), X, y, resolution=resolution)
     return view.update(net)
 
 
@@ -336,7 +332,7 @@ def plot_regression_fit(net, X, y, ax=None):
     ``X`` (m, 1), ``y`` (m,), ``net`` a network with one input and one output.
     """
     _check_net(net, 1, "plot_regression_fit")
-    view = FitView(_axes(ax), X, y)
+    view = FitView(axes(ax), X, y)
     return view.update(net)
 
 
@@ -401,7 +397,7 @@ def draw_network(sizes, activations=None, ax=None, weights=None):
     if activations is not None:
         activations = check_activation_names(activations, L)
     Ws = None if weights is None else _check_weights(weights, sizes)
-    ax = _axes(ax, figsize=(1.6 + 1.4 * L, 1.2 + 0.35 * max(sizes)))
+    ax = axes(ax, figsize=(1.6 + 1.4 * L, 1.2 + 0.35 * max(sizes)))
 
     gap = max(2.5, 0.45 * max(sizes))  # horizontal distance between layers
     r = 0.3  # circle radius; units sit 1 apart vertically
@@ -458,10 +454,109 @@ def draw_network(sizes, activations=None, ax=None, weights=None):
     return NetworkDrawing(ax, circles, lines, texts)
 
 
-def __getattr__(name):
-    """``TrainingFigure`` lives next to the widgets that use it (:mod:`backprop.widgets`)."""
-    if name == "TrainingFigure":
-        from .widgets.figure import TrainingFigure
+# ------------------------------------------------------------ gradient sizes
+class GradientSizes:
+    """What :func:`plot_gradient_sizes` drew.
 
-        return TrainingFigure
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    Attributes
+    ----------
+    ax : matplotlib Axes
+        Where the lines are drawn.
+    what : str
+        ``"dZ"``, ``"dW"`` or ``"db"``.
+    epochs : np.ndarray
+        The records' epochs.
+    sizes : dict
+        ``sizes[l]`` for l = 1, ..., L: the Frobenius norm of layer l's
+        ``what`` at each of those epochs, an array.
+    lines : dict
+        ``lines[l]``, the ``Line2D`` of layer l.
+    """
+
+    def __init__(self, ax, what, epochs, sizes, lines):
+        self.ax, self.what, self.epochs, self.sizes, self.lines = ax, what, epochs, sizes, lines
+
+    def __repr__(self):
+        return f"GradientSizes(what={self.what!r}, layers={len(self.sizes)}, records={len(self.epochs)})"
+
+    def ratios(self):
+        """``sizes[l] / sizes[L]`` for each layer: how much smaller than the output layer's."""
+        L = max(self.sizes)
+        return {l: self.sizes[l] / self.sizes[L] for l in self.sizes}
+
+
+_WHAT_TEX = {"dZ": r"\mathrm{d}Z^{[l]}", "dW": r"\mathrm{d}W^{[l]}", "db": r"\mathrm{d}b^{[l]}"}
+
+
+def plot_gradient_sizes(records, *, ax=None, what="dZ", log=True, labels=None):
+    """The size of each layer's gradient during training, one line per layer.
+
+    The size is the Frobenius norm, e.g. ``np.linalg.norm(trace[l].dZ)`` for
+    dZ[l] of (B1)-(B2), or of dW[l] (B3) or db[l] (B4).  Each step down
+    through (B2) multiplies by ``W[l+1]ᵀ`` and by g'(Z[l]), which for the
+    sigmoid is at most 1/4; chapters 4 and 5 use the figure to see how the
+    layers' sizes compare while a network trains (whether the lower layers'
+    lines sit lower depends on the weights too, so it is measured, not assumed).
+
+    Parameters
+    ----------
+    records : list of ``(epoch, trace)``
+        ``trace = net.trace(X, y)`` taken at that epoch: ``trace[l].dZ``,
+        ``.dW``, ``.db`` for l = 1..L and ``len(trace) == L``.
+    ax : matplotlib Axes or None
+    what : str
+        ``"dZ"`` (default), ``"dW"`` or ``"db"``.
+    log : bool
+        Logarithmic y axis.
+    labels : list of str or None
+        One legend label per layer; default ``"layer l"``.
+
+    Returns
+    -------
+    GradientSizes
+        ``.epochs`` and ``.sizes[l]`` (l = 1..L), the numbers drawn.
+    """
+    if what not in _WHAT_TEX:
+        raise ValueError(f'what must be "dZ", "dW" or "db", got {what!r}')
+    if isinstance(records, (str, bytes)) or not hasattr(records, "__len__") or len(records) == 0:
+        raise ValueError("records must be a non-empty list of (epoch, trace) pairs")
+    epochs, per_record = [], []
+    n_layers = None
+    for i, rec in enumerate(records):
+        try:
+            epoch, trace = rec
+        except (TypeError, ValueError):
+            raise ValueError(f"records[{i}] must be a pair (epoch, trace), got {rec!r}") from None
+        L = len(trace)
+        if n_layers is None:
+            n_layers = L
+        elif L != n_layers:
+            raise ValueError(f"records[{i}] has {L} layers, the first record has {n_layers}")
+        norms = []
+        for l in range(1, L + 1):
+            arr = np.asarray(getattr(trace[l], what), dtype=float)
+            norms.append(float(np.linalg.norm(arr)))
+        epochs.append(epoch)
+        per_record.append(norms)
+    if labels is None:
+        labels = [f"layer {l}" for l in range(1, n_layers + 1)]
+    elif isinstance(labels, str) or len(labels) != n_layers:
+        raise ValueError(f"labels must be a list with one label per layer ({n_layers})")
+    epochs = np.asarray(epochs, dtype=float)
+    values = np.asarray(per_record, dtype=float)
+    if log and not np.all(values > 0):
+        raise ValueError(f"a log scale needs sizes > 0; some {what} is all zeros: use log=False")
+    ax = axes(ax)
+    sizes, lines = {}, {}
+    for l in range(1, n_layers + 1):
+        sizes[l] = values[:, l - 1]
+        (lines[l],) = ax.plot(epochs, sizes[l], color=f"C{(l - 1) % 10}", lw=1.5,
+                              marker="o" if len(epochs) < 12 else None, ms=3, label=str(labels[l - 1]))
+    ax.set_xlabel("epoch")
+    ax.set_ylabel(rf"$\|{_WHAT_TEX[what]}\|$")
+    ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
+    if log:
+        ax.set_yscale("log")
+        ax.yaxis.set_major_locator(LogLocator(base=10))
+    ax.legend(frameon=False)
+    return GradientSizes(ax, what, epochs, sizes, lines)

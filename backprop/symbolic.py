@@ -4,7 +4,9 @@ The chapters write every forward pass with the notes' own symbol names and let
 SymPy differentiate.  This module holds what more than one chapter needs:
 
 * the activations and losses as SymPy expressions (:func:`sigmoid`,
-  :func:`relu`, :func:`log_loss`, :func:`squared_error`, ...);
+  :func:`relu`, :func:`log_loss`, :func:`squared_error`, ...), each the
+  SymPy form its entry in :mod:`backprop.activations` or
+  :mod:`backprop.losses` carries;
 * :func:`assert_equal`, which *asserts* that two expressions (or matrices)
   are identical, and :func:`counterexample`, which shows at a concrete point
   that two expressions differ (how a chapter shows a slip in a note);
@@ -20,8 +22,13 @@ SymPy is imported when this module is first used (``bp.symbolic``).
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import sympy as sp
+
+from . import activations as _activations
+from . import losses as _losses
 
 __all__ = [
     "sigmoid",
@@ -46,55 +53,56 @@ __all__ = [
 ]
 
 
-# --------------------------------------------------------------- activations
+# ------------------------------------------------- activations and losses
+# Each is the SymPy form its entry in backprop.activations or backprop.losses carries,
+# so an activation or a loss is written in one place.
 def sigmoid(z):
     """sigma(z) = 1 / (1 + e^{-z})."""
-    return 1 / (1 + sp.exp(-z))
+    return _activations.get("sigmoid").sympy(sp, z)
 
 
 def relu(z):
     """ReLU(z) = z for z > 0, else 0 (a Piecewise, so SymPy can differentiate it)."""
-    return sp.Piecewise((z, z > 0), (0, True))
+    return _activations.get("relu").sympy(sp, z)
 
 
 def relu_prime(z):
     """ReLU'(z) = 1 for z > 0, else 0 -- the notes' convention, ReLU'(0) = 0."""
-    return sp.Piecewise((1, z > 0), (0, True))
+    return _activations.get("relu").sympy_prime(sp, z)
 
 
 def tanh(z):
-    return sp.tanh(z)
+    return _activations.get("tanh").sympy(sp, z)
 
 
 def identity(z):
-    return z
+    return _activations.get("identity").sympy(sp, z)
 
 
-ACTIVATIONS = {"sigmoid": sigmoid, "relu": relu, "tanh": tanh, "identity": identity}
+def _bound(form):
+    """``form(sp, ...)`` with SymPy filled in."""
+    return functools.partial(form, sp)
+
+
+ACTIVATIONS = {name: _bound(g.sympy) for name, g in _activations.ACTIVATIONS.items()}
 
 # g'(z) as the book writes it, not by differentiating g: sigma (1 - sigma), ReLU'(0) = 0,
 # 1 - tanh^2, 1.  backward() uses these, so SymPy's derivative of J stays an independent oracle.
-PRIMES = {
-    "sigmoid": lambda z: sigmoid(z) * (1 - sigmoid(z)),
-    "relu": relu_prime,
-    "tanh": lambda z: 1 - sp.tanh(z) ** 2,
-    "identity": lambda z: sp.Integer(1),
-}
+PRIMES = {name: _bound(g.sympy_prime) for name, g in _activations.ACTIVATIONS.items()}
 
 
-# -------------------------------------------------------------------- losses
 def log_loss(y, a):
     """Per-example log loss (binary cross-entropy), -y log a - (1 - y) log(1 - a): the twin of ``"bce"``."""
-    return -y * sp.log(a) - (1 - y) * sp.log(1 - a)
+    return _losses.get("bce").sympy(sp, y, a)
 
 
 def squared_error(y, yhat):
     """Per-example squared error (y - yhat)^2, not halved: the twin of ``backprop.losses`` ``"mse"``."""
-    return (y - yhat) ** 2
+    return _losses.get("mse").sympy(sp, y, yhat)
 
 
 # The SymPy twins of backprop.losses.LOSSES, under the same names (tests/test_losses.py).
-LOSSES = {"bce": log_loss, "mse": squared_error}
+LOSSES = {name: _bound(loss.sympy) for name, loss in _losses.LOSSES.items()}
 
 
 # ------------------------------------------------------------------ checking
@@ -194,11 +202,11 @@ def network(sizes, activations, loss, m):
     A_prev = X
     for l in range(L):
         Z_l = W[l] * A_prev + b[l] * sp.ones(1, m)  # b broadcast over the m columns
-        A_l = Z_l.applyfunc(ACTIVATIONS[activations[l]])
+        A_l = Z_l.applyfunc(_bound(_activations.get(activations[l]).sympy))
         Z.append(Z_l)
         A.append(A_l)
         A_prev = A_l
-    per_entry = LOSSES[loss]
+    per_entry = _bound(_losses.get(loss).sympy)
     J = sum(per_entry(Y[k, i], A[-1][k, i]) for k in range(sizes[-1]) for i in range(m)) / m
     return {"X": X, "Y": Y, "W": W, "b": b, "Z": Z, "A": A, "J": J,
             "activations": list(activations), "loss": loss, "m": m}
@@ -237,7 +245,8 @@ def backward(net, at=None):
     Raises
     ------
     ValueError
-        For the log loss without a sigmoid output, whose B1 is not (A - Y) / m.
+        For an output activation the loss does not take (the log loss without
+        a sigmoid output, whose B1 is not (A - Y) / m).
     """
     acts, loss, m = net["activations"], net["loss"], net["m"]
     W, Z, A, Y, X = net["W"], net["Z"], net["A"], net["Y"], net["X"]
@@ -245,17 +254,15 @@ def backward(net, at=None):
         W, Z, A = ([M.xreplace(at) for M in Ms] for Ms in (W, Z, A))
         Y, X = Y.xreplace(at), X.xreplace(at)
     L = len(W)
-    if loss == "bce" and acts[-1] != "sigmoid":
-        raise ValueError(f"the log loss needs a sigmoid output layer, not {acts[-1]!r}")
+    cost = _losses.get(loss)
+    if cost.output is not None and acts[-1] != cost.output:  # e.g. the log loss's B1 needs a sigmoid
+        raise ValueError(f"the {cost.title} needs a {cost.output} output layer, not {acts[-1]!r}")
 
     def prime(l):  # g'(Z[l]) for the 0-based layer index l
-        return Z[l].applyfunc(PRIMES[acts[l]])
+        return Z[l].applyfunc(_bound(_activations.get(acts[l]).sympy_prime))
 
     dZ = [None] * L
-    if loss == "bce":
-        dZ[-1] = (A[-1] - Y) / m                                        # (B1)
-    else:
-        dZ[-1] = (2 * (A[-1] - Y) / m).multiply_elementwise(prime(L - 1))  # (B1)
+    dZ[-1] = cost.sympy_delta(A[-1], Y, m, lambda: prime(L - 1))       # (B1)
     for l in range(L - 2, -1, -1):
         dZ[l] = (W[l + 1].T * dZ[l + 1]).multiply_elementwise(prime(l))  # (B2)
     inputs = [X] + A[:-1]                                                # A[l-1]
@@ -297,6 +304,6 @@ def evaluate(expr, subs):
 
 def show(lhs, rhs):
     """Display ``lhs = rhs`` as typeset math (``lhs`` a LaTeX string, ``rhs`` SymPy)."""
-    from IPython.display import Math
+    from IPython.display import Math  # IPython only to display: the module runs without it
 
     return Math(f"{lhs} = {sp.latex(rhs)}")

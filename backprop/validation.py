@@ -10,7 +10,8 @@ import numbers
 
 import numpy as np
 
-from .losses import get as get_loss
+from . import activations as _activations
+from . import losses as _losses
 
 
 def check_sizes(sizes):
@@ -34,8 +35,6 @@ def check_sizes(sizes):
 
 def check_activation_names(activations, n_layers):
     """One activation name per layer, each known."""
-    from .activations import get
-
     if isinstance(activations, str) or not hasattr(activations, "__len__"):
         raise TypeError(
             "activations must be a list with one name per layer, "
@@ -47,14 +46,12 @@ def check_activation_names(activations, n_layers):
             f"activations has {len(activations)} names but the network has "
             f"{n_layers} layers; give one activation per layer"
         )
-    return tuple(get(name).name for name in activations)
+    return tuple(_activations.get(name).name for name in activations)
 
 
 def check_loss(loss, output_activation):
     """A known loss name whose output activation fits (``'bce'`` needs a sigmoid)."""
-    from .losses import get
-
-    get(loss).check_output(output_activation)
+    _losses.get(loss).check_output(output_activation)
     return loss
 
 
@@ -116,7 +113,7 @@ def check_y(y, m, n_L, loss):
             f"layer has n_L = {n_L} units; y must have shape {expected}"
         )
     check_finite(y, "y")
-    get_loss(loss).check_targets(y)
+    _losses.get(loss).check_targets(y)
     return y
 
 

@@ -216,7 +216,7 @@ def playground_retrain(repeats):
         start = time.perf_counter()
         lr_box.value = lr  # retrains and redraws before returning
         elapsed = time.perf_counter() - start
-        if pg.error or pg.image.value == png or pg.result.checked.lr != lr:
+        if pg.error or pg.image.value == png or pg.checked.lr != lr:
             raise SystemExit(f"the playground did not retrain and redraw: {pg.error}")
         return elapsed
 

@@ -1,4 +1,4 @@
-"""Tests of backprop.graphs: the computational graph and the gradient-size figure.
+"""Tests of the computational graph (backprop.graph, backprop.graph_drawing) and the gradient-size figure.
 
 The structure is counted from the sizes independently of the module; every
 local-derivative label is compared with a table written here (itself checked
@@ -23,7 +23,7 @@ from helpers import SYM_G, G  # noqa: E402  (the tests' one NumPy and one SymPy 
 from matplotlib.colors import to_hex  # noqa: E402
 
 import backprop as bp  # noqa: E402
-from backprop.graphs import HIGHLIGHT  # noqa: E402
+from backprop.graph_drawing import HIGHLIGHT  # noqa: E402
 
 cg = bp.plotting.computational_graph
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import backprop as bp
-from backprop.widgets import _playground_core as core
+from backprop.widgets import playground_settings as core
 
 playground = bp.widgets.playground
 
@@ -129,7 +129,7 @@ def test_divergence_is_said_and_never_shows_nan():
     assert "diverged: at epoch" in pg.message and "try a smaller one" in pg.message
     for text in (pg.message, pg._status, pg._delta, pg.figure.title.get_text()):
         assert "nan" not in text.lower()
-    rising = playground("circles", hidden=(8, 8), lr=3.0, epochs=1000)
+    rising = playground("circles", hidden=(8, 8), lr=5.0, epochs=300)  # every ReLU dies: J = ln 2
     assert rising.verdict == "diverged" and "J rose from" in rising.message
 
 
@@ -147,13 +147,13 @@ def test_controls_never_raise_and_show_the_message():
     c["hidden"].value = "4, 4"
     assert pg.error is None and "J = " in pg.status_html.value
     c["loss"].value = "mse"
-    assert pg.result.checked.loss == "mse" and pg.error is None
+    assert pg.checked.loss == "mse" and pg.error is None
     c["output"].value = "identity"
     c["loss"].value = "bce"
     assert "must be 'sigmoid'" in shown(pg.status_html.value)
     c["output"].value = "sigmoid"
     c["data"].value = "curve"  # the loss and output follow the data
-    assert pg.error is None and pg.result.checked.loss == "mse"
+    assert pg.error is None and pg.checked.loss == "mse"
     assert c["loss"].value == "mse" and c["output"].value == "identity"
     c["lr"].value = 1e6
     assert pg.verdict == "diverged" and "nan" not in pg.status_html.value.lower()
@@ -191,7 +191,7 @@ def test_own_data_trains_and_bad_shapes_are_refused():
     assert pg.error is None and pg.accuracy > 0.9
     Xr, yr = bp.datasets.regression_curve(m=40, seed=0)
     fit = playground(X=Xr, y=yr, hidden=(8,), epochs=200)
-    assert fit.result.checked.loss == "mse" and fit.accuracy is None
+    assert fit.checked.loss == "mse" and fit.accuracy is None
     cases = [
         (X[:, 0], y, "X must be 2-D"),
         (np.ones((5, 3)), np.ones(5), "got X with shape (5, 3)"),
@@ -223,18 +223,22 @@ def test_delta_shown_equals_the_trace():
         assert np.array_equal(shown, expected)
         for v in part.ravel():
             assert bp.widgets.playground.__module__  # the public name
-            from backprop.widgets.playground import tex_number
+            from backprop.widgets.playground_view import tex_number
 
             assert tex_number(v) in pg._delta
     assert "B1, log loss with a sigmoid output" in pg._delta
-    assert r"\odot \mathrm{tanh}'\big(Z^{[1]}\big)" in pg._delta
-    assert r"\mathrm{relu}'\big(Z^{[2]}\big)" in pg._delta
+    assert r"\mathrm{d}Z^{[1]} = (W^{[2]\top}\,\mathrm{d}Z^{[2]})\odot \tanh^{\prime}(Z^{[1]})" in pg._delta
+    assert r"\odot \mathrm{ReLU}^{\prime}(Z^{[2]})" in pg._delta
     mse = playground(loss="mse", output="sigmoid", epochs=5)
-    assert r"\odot \mathrm{sigmoid}'\big(Z^{[3]}\big)" in mse._delta
+    assert r"\mathrm{d}Z^{[3]} = \dfrac{2}{m}(A^{[3]}-Y)\odot \sigma^{\prime}(Z^{[3]})" in mse._delta
+    assert "(B1, squared error; shape" in mse._delta
+    line = playground("curve", epochs=5)  # identity output: g' = 1, no factor
+    assert r"\mathrm{d}Z^{[3]} = \dfrac{2}{m}(A^{[3]}-Y) = " in line._delta
+    assert "B1, squared error; the identity's g' = 1" in line._delta
 
 
 def test_equations_show_the_same_numbers_as_the_widget():
-    from backprop.widgets.playground import tex_number
+    from backprop.widgets.playground_view import tex_number
 
     pg = playground(hidden=(5,), activations="tanh", epochs=20)
     tex = pg.equations()._repr_latex_()

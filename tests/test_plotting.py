@@ -224,7 +224,7 @@ def test_training_figure_updates_in_place_and_blits_correctly(problem):
     else:
         X, y = bp.datasets.regression_curve(40, seed=0)
         net = bp.MLP([1, 6, 1], ["tanh", "identity"], "mse", seed=0)
-    tf = P.TrainingFigure(X, y, problem=problem, figsize=(4, 2), dpi=60)
+    tf = bp.widgets.TrainingFigure(X, y, problem=problem, figsize=(4, 2), dpi=60)
     h = net.fit(X, y, lr=0.1, epochs=20)
     tf.update(net, h.losses, epochs=100, title="first")
     png1 = tf.to_png()
@@ -252,7 +252,7 @@ def test_training_figure_updates_in_place_and_blits_correctly(problem):
 
 def test_training_figure_message_and_new_limits():
     X, y = bp.datasets.moons(40, seed=0)
-    tf = P.TrainingFigure(X, y, figsize=(4, 2), dpi=60)
+    tf = bp.widgets.TrainingFigure(X, y, figsize=(4, 2), dpi=60)
     tf.update(small_net(), [0.7, 0.6], epochs=10)
     tf.to_png()
     tf.update(None, [0.7, 50.0], epochs=30, title="diverged",
@@ -266,9 +266,9 @@ def test_training_figure_message_and_new_limits():
     assert len(small) < len(png) / 2
     assert np.abs(png_pixels(small) - png_pixels(png)).mean() < 2
     with pytest.raises(ValueError, match="problem"):
-        P.TrainingFigure(X, y, problem="ranking")
+        bp.widgets.TrainingFigure(X, y, problem="ranking")
     with pytest.raises(ValueError, match="features"):
-        P.TrainingFigure(X, y, problem="regression")
+        bp.widgets.TrainingFigure(X, y, problem="regression")
 
 
 def test_cost_axis_of_a_diverging_run_stays_drawable(ax):

@@ -306,13 +306,13 @@ def test_verdict_tells_converged_from_stuck_and_diverged(curve):
     X, y = curve
     # a run that settles (tiny lr steps on a plateau count as settled only if J stops moving)
     settled = np.r_[np.linspace(1.0, 0.2, 50), np.full(50, 0.2)]
-    assert Wg._runs.verdict(settled, 0.2) == "converged"
+    assert bp.runs.verdict(settled, 0.2) == "converged"
     falling = np.geomspace(1.0, 0.1, 100)
-    assert Wg._runs.verdict(falling, 0.09) == "did not converge"
+    assert bp.runs.verdict(falling, 0.09) == "did not converge"
     oscillating = np.r_[1.0, np.tile([0.5, 0.6], 50)]  # a 2-cycle: equal ends, not settled
-    assert Wg._runs.verdict(oscillating, 0.5) == "did not converge"
-    assert Wg._runs.verdict(np.array([0.5, 3.0]), 236.0) == "diverged"  # finite but grew
-    assert Wg._runs.verdict(np.array([0.5]), math.inf) == "diverged"
+    assert bp.runs.verdict(oscillating, 0.5) == "did not converge"
+    assert bp.runs.verdict(np.array([0.5, 3.0]), 236.0) == "diverged"  # finite but grew
+    assert bp.runs.verdict(np.array([0.5]), math.inf) == "diverged"
     # the widget's verdicts agree with the criterion on real runs, and only "converged" is green
     t = Wg.live_trainer(X, y, hidden=(8,), activation="tanh", loss="mse", lr=0.05, epochs=300)
     for lr, epochs in [(0.05, 300), (0.05, 3000), (1.0, 300), (3.0, 300)]:
@@ -475,10 +475,10 @@ def test_a_stored_frame_draws_J_up_to_its_title(moons):
     last update); the frame of epoch 0 shows its one point inside the axis."""
     X, y = moons
     net = bp.MLP([2, 4, 1], ["relu", "sigmoid"], seed=0)
-    runs = Wg._runs.train_snapshots(X, y, net, 0.5, [0, 3])
-    fig = Wg._runs.frame_figure(X, y, "classification")
+    run = bp.runs.record(net, X, y, 0.5, 3, keep=[0, 3])
+    fig = Wg.figure.frame_figure(X, y, "classification")
     for e in (0, 3):
-        Wg._runs.draw_frame(fig, runs[e], "test", x_max=3)
+        Wg.figure.draw_frame(fig, run.at(e), "test", x_max=3)
         xs, Js = fig.loss.line.get_data()
         fresh = bp.MLP([2, 4, 1], ["relu", "sigmoid"], seed=0)
         expected = [fresh.cost(X, y)] + [fresh.step(X, y, 0.5) and fresh.cost(X, y) for _ in range(e)]

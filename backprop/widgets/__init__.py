@@ -18,19 +18,25 @@
   set x depth x learning rate, with a Play button over the epochs.
 
 The figures are rendered to PNG into ``ipywidgets.Image``, so they need
-neither ipympl nor a browser-side plotting library.
+neither ipympl nor a browser-side plotting library.  Every widget trains
+through one recorder, :func:`backprop.runs.record` (its :class:`~backprop.runs.Run`
+holds the costs, the snapshots, the gradient sizes and the verdict);
+``frame_epochs`` is :func:`backprop.runs.frame_epochs`.
 """
 
+from ..runs import frame_epochs
 from .explorer import StaticExplorer, static_explorer
-from .figure import TrainingFigure
-from .live import LiveTrainer, binder_url, live_trainer
-from .player import TrainingPlayer, frame_epochs, training_player
+from .figure import PlaygroundFigure, TrainingFigure
+from .live import LiveTrainer, live_trainer
+from .pieces import binder_url
+from .player import TrainingPlayer, training_player
 from .playground import Playground, playground
 from .static_playground import StaticPlayground, static_playground
 
 __all__ = [
     "LiveTrainer",
     "Playground",
+    "PlaygroundFigure",
     "StaticExplorer",
     "StaticPlayground",
     "TrainingFigure",
@@ -46,8 +52,8 @@ __all__ = [
 
 # The public objects are documented (and shown in reprs and help) as backprop.widgets.X,
 # where readers import them from, not under the module that happens to define them.
-for _obj in (LiveTrainer, Playground, StaticExplorer, StaticPlayground, TrainingFigure,
-             TrainingPlayer, binder_url, frame_epochs, live_trainer, playground, static_explorer,
+for _obj in (LiveTrainer, Playground, PlaygroundFigure, StaticExplorer, StaticPlayground,
+             TrainingFigure, TrainingPlayer, binder_url, live_trainer, playground, static_explorer,
              static_playground, training_player):
     _obj.__module__ = __name__
 del _obj

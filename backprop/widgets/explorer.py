@@ -6,20 +6,11 @@ import functools
 
 import ipywidgets as widgets
 
+from ..runs import record
 from ..validation import check_learning_rate, check_positive_int
-from ._runs import (
-    WIDE,
-    deck,
-    deck_style,
-    describe,
-    draw_frame,
-    frame_figure,
-    frame_image,
-    hidden_tuple,
-    network,
-    setup,
-    train_snapshots,
-)
+from .figure import draw_frame, frame_figure
+from .pieces import WIDE, deck, deck_style, frame_image
+from .settings import describe, hidden_tuple, network, setup
 
 __all__ = ["StaticExplorer", "static_explorer"]
 
@@ -41,7 +32,7 @@ def units_grid(X, y, lrs, hidden_sizes, *, epochs, n_hidden_layers, activation, 
         for k in hidden_sizes:
             hidden = (k,) * n_hidden_layers
             net = network(X.shape[1], hidden, activation, output, loss, seed)
-            run = train_snapshots(X, y, net, lr, [epochs])[epochs]
+            run = record(net, X, y, lr, epochs, keep=[epochs]).at(epochs)
             runs[(lr, k)] = (f"lr = {lr:g}, {describe(hidden)}", run)
     return runs
 
@@ -51,8 +42,9 @@ def epochs_grid_runs(X, y, lrs, epoch_counts, *, hidden, activation, output, los
     runs = {}
     for lr in lrs:
         net = network(X.shape[1], hidden, activation, output, loss, seed)
-        for e, run in train_snapshots(X, y, net, lr, epoch_counts).items():
-            runs[(lr, e)] = (f"lr = {lr:g}, {describe(hidden)}", run)
+        run = record(net, X, y, lr, max(epoch_counts), keep=epoch_counts)
+        for e in epoch_counts:
+            runs[(lr, e)] = (f"lr = {lr:g}, {describe(hidden)}", run.at(e))
     return runs
 
 

@@ -2,83 +2,26 @@
 
 from __future__ import annotations
 
-import base64
 import functools
 import html
 import math
-from pathlib import Path
 from time import perf_counter
 
 import ipywidgets as widgets
-import numpy as np
 
-from ..network import TrainingDiverged
+from ..network import History
+from ..runs import DIVERGED, record
 from ..validation import check_learning_rate, check_positive_int
-from ._runs import (
-    COLORS,
-    DIVERGED,
-    FRAME_COLORS,
-    WIDE,
-    Run,
-    cost_after,
-    describe,
-    hidden_tuple,
-    network,
-    setup,
-)
-from .figure import CSS_DPI, TrainingFigure
+from .figure import CSS_DPI, FRAME_COLORS, TrainingFigure
+from .pieces import WIDE, kernel_free_html, status_html
+from .settings import describe, hidden_tuple, network, setup
 
-__all__ = ["LiveTrainer", "live_trainer", "binder_url"]
+__all__ = ["LiveTrainer", "live_trainer"]
 
 _NOTE = ("Retrains when you release a slider. While it trains, the picture is redrawn every "
          "{interval:g} s, so a run shorter than that shows only its end. The curve is the cost J "
          "at the start of each epoch (before its update); the J in the title is after the last "
          "update.")
-
-
-def binder_url(config=None):
-    """The Binder address of the book's notebooks, made from ``repository`` in ``_config.yml``.
-
-    ``https://mybinder.org/v2/gh/OWNER/REPO/BRANCH?urlpath=lab/tree/book`` for
-    ``repository.url`` ``https://github.com/OWNER/REPO`` (``binderhub_url``
-    from ``launch_buttons``).  ``config`` defaults to the ``_config.yml`` of
-    the checkout this package lives in; None if there is none (e.g. an
-    installed copy) or it names no GitHub repository.
-    """
-    path = Path(config) if config else Path(__file__).resolve().parents[2] / "_config.yml"
-    try:
-        import yaml
-
-        cfg = yaml.safe_load(path.read_text())
-    except (ImportError, OSError):
-        return None
-    repo = (cfg.get("repository") or {})
-    url = str(repo.get("url", "")).rstrip("/")
-    prefix = "https://github.com/"
-    if not url.startswith(prefix) or url.count("/") != 4:
-        return None
-    hub = str((cfg.get("launch_buttons") or {}).get("binderhub_url") or "https://mybinder.org")
-    book = str(repo.get("path_to_book") or "").strip("/")
-    folder = "/".join(p for p in (book, "book") if p)
-    return (f"{hub.rstrip('/')}/v2/gh/{url[len(prefix):]}/{repo.get('branch') or 'main'}"
-            f"?urlpath=lab/tree/{folder}")
-
-
-def kernel_free_html(png, alt, width, what, extra=""):
-    """The text/html a kernel-bound widget offers the static book: its first picture, then
-    a line saying that ``what`` needs a running kernel and where to find one (Binder)."""
-    data = base64.b64encode(png).decode("ascii")
-    url = binder_url()
-    where = (f'open this notebook in Jupyter, or <a href="{html.escape(url)}">launch it on '
-             f"Binder</a>" if url else "open this notebook in Jupyter")
-    return (
-        f'<div class="live-trainer-static">'
-        f'<img src="data:image/png;base64,{data}" alt="{html.escape(alt)}" '
-        f'style="width:{width}px;max-width:100%">'
-        f"<p><em>{what}, which needs a running Python kernel, so this page shows its first "
-        f"picture. To use it, {where}.</em></p>"
-        f"{extra}</div>"
-    )
 
 
 class LiveTrainer:
@@ -103,7 +46,7 @@ class LiveTrainer:
         update (``math.inf`` when it became infinite)
     status : "trained", or "diverged" when J became infinite
     verdict : "converged", "did not converge" or "diverged" (see
-        ``backprop.widgets._runs.verdict``: diverged also when J ended above
+        :func:`backprop.runs.verdict`: diverged also when J ended above
         where it started; converged when J settled within 1% over the last
         tenth of the epochs); only "converged" is shown in green
     last_message : the status line as plain text
@@ -248,34 +191,27 @@ class LiveTrainer:
         """
         lr, hidden, epochs = self.lr, self.hidden, self.epochs
         net = network(self.X.shape[1], hidden, self.activation, self.output, self.loss, self.seed)
-        losses = np.empty(epochs)
         setting = f"lr = {lr:.3g}, {describe(hidden)}"
         self.redraws = 0
         last_draw = perf_counter()
 
-        def callback(epoch, net, J):
+        def progress(so_far):
             nonlocal last_draw
-            losses[epoch] = J
             if perf_counter() - last_draw >= self.redraw_interval:
-                self._draw(net, losses[: epoch + 1], epochs,
-                           f"{setting}: training, epoch {epoch + 1}")
+                run = so_far()
+                self._draw(net, run.losses, epochs, f"{setting}: training, epoch {run.epochs}")
                 last_draw = perf_counter()
 
-        try:
-            history = net.fit(self.X, self.y, lr=lr, epochs=epochs, callback=callback)
-            run = Run(net, epochs, history.losses, cost_after(net, self.X, self.y))
-            if not math.isfinite(run.J):  # the last update blew up
-                run.diverged_at = epochs
-        except TrainingDiverged as e:
-            run = Run(None, epochs, e.history.losses, math.inf, e.epoch)
+        run = record(net, self.X, self.y, lr, epochs, progress=progress)
+        history = None  # J became infinite; ``net`` keeps the last finite parameters
         if run.diverged_at is None:
+            history = History(run.losses, lr)
             title = f"{setting}: {run.summary()}"
             if epochs == 1:
                 title = (f"{setting}: J = {run.J:.3g} after the update "
                          f"(the point: J = {run.losses[0]:.3g} before it)")
             self._draw(net, run.losses, epochs, title)
         else:
-            history = None
             self._draw(None, run.losses, epochs, f"{setting}: diverged at epoch {run.diverged_at}",
                        f"diverged at epoch {run.diverged_at}\ntry a smaller learning rate")
         message = f"{run.summary()} ({setting})"
@@ -298,8 +234,7 @@ class LiveTrainer:
 
     def _show_status(self, text, verdict):
         self.last_message = text
-        self.status_html.value = (f'<span style="color:{COLORS[verdict]}">'
-                                  f"{html.escape(text)}</span>")
+        self.status_html.value = status_html(text, verdict)
 
 
 @functools.wraps(LiveTrainer, assigned=("__module__",), updated=())

@@ -6,46 +6,13 @@ import functools
 
 import ipywidgets as widgets
 
+from ..runs import frame_epochs, record
 from ..validation import check_learning_rate, check_positive_int
-from ._runs import (
-    WIDE,
-    deck,
-    deck_style,
-    describe,
-    draw_frame,
-    frame_figure,
-    frame_image,
-    hidden_tuple,
-    network,
-    setup,
-    train_snapshots,
-)
+from .figure import draw_frame, frame_figure
+from .pieces import WIDE, deck, deck_style, frame_image
+from .settings import describe, hidden_tuple, network, setup
 
-__all__ = ["TrainingPlayer", "training_player", "frame_epochs"]
-
-
-def frame_epochs(epochs, frames):
-    """``frames`` distinct epoch counts from 0 to ``epochs``, spaced about geometrically.
-
-    The early epochs, where the picture changes fastest, get most frames:
-    each count is about the same factor above the previous one (at least one
-    more), and the last is ``epochs``.  With ``frames > epochs + 1`` every
-    epoch count is shown.
-    """
-    epochs = check_positive_int(epochs, "epochs")
-    frames = check_positive_int(frames, "frames")
-    if frames < 2:
-        raise ValueError(f"frames must be at least 2 (the start and the end), got {frames}")
-    if frames > epochs + 1:
-        return list(range(epochs + 1))
-    counts = [0]
-    for left in range(frames - 1, 0, -1):  # frames still to place, this one included
-        last = counts[-1]
-        # the same factor from here to the end for the remaining frames, at least +1
-        nxt = round(max(last, 1) * (epochs / max(last, 1)) ** (1 / left))
-        nxt = max(nxt, last + 1)
-        counts.append(min(nxt, epochs - (left - 1)))
-    return counts
+__all__ = ["TrainingPlayer", "training_player"]
 
 
 class TrainingPlayer(widgets.VBox):
@@ -80,8 +47,8 @@ class TrainingPlayer(widgets.VBox):
         epochs = check_positive_int(epochs, "epochs")
         self.epochs_shown = frame_epochs(epochs, frames)
         net = network(X.shape[1], hidden, activation, output, loss, seed)
-        runs = train_snapshots(X, y, net, lr, self.epochs_shown)
-        self.runs = [runs[e] for e in self.epochs_shown]
+        run = record(net, X, y, lr, epochs, keep=self.epochs_shown)
+        self.runs = [run.at(e) for e in self.epochs_shown]
         self.losses = self.runs[-1].losses
         self.results = [r.J for r in self.runs]
 

@@ -1,10 +1,19 @@
 """The live playground: choose data, layers, activations, loss and learning rate; it trains and shows why.
 
-What readers of the TensorFlow Playground (Smilkov et al., 2017) ask for and
-do not get there is built in: the log loss as well as the squared error, the
-equations behind the picture (the current dZ of each layer next to the
-formula, B1 or B2, that produced it), a seed, and one line of Python that
-recreates the configuration exactly (:meth:`Playground.config_line`).
+Like the TensorFlow Playground (Smilkov et al., 2017), whose page address
+holds its whole state (a seed included), so that a link recreates a run, it
+keeps a configuration reproducible: here as one line of Python
+(:meth:`Playground.config_line`) with the seed among the settings.  What it
+adds is the log loss as well as the squared error, and the equations behind
+the picture: the current dZ of each layer next to the formula, B1 or B2,
+that produced it.  (The TensorFlow Playground has other things this one has
+not: L1 and L2 regularisation, a train/test split, label noise, and input
+features such as x1^2 and sin x1.)
+
+The settings (what a reader typed, checked) live in
+:mod:`backprop.widgets.playground_settings`, what is shown in
+:mod:`backprop.widgets.playground_view`; a run is recorded by
+:func:`backprop.runs.record`.
 """
 
 from __future__ import annotations
@@ -15,57 +24,24 @@ from time import perf_counter
 
 import numpy as np
 
-from ._playground_core import (
+from .. import losses as _losses
+from ..runs import DIVERGED, NOT_CONVERGED, record, record_epochs
+from .figure import PlaygroundFigure
+from .pieces import kernel_free_html, status_html
+from .playground_settings import (
     DATASETS,
     DEFAULTS,
-    LOSS_NAMES,
-    OUTPUTS,
-    PlaygroundFigure,
     Settings,
     check_data,
     check_settings,
+    config_line,
     data_set,
     default_loss,
     problem_of,
-    train,
 )
-from ._runs import COLORS, DIVERGED, NOT_CONVERGED
-from .live import kernel_free_html
+from .playground_view import OWN_DATA, PlaygroundView, config_html, delta_table, error_line
 
 __all__ = ["Playground", "playground"]
-
-OWN_DATA = "your data"
-DELTA_ROWS, DELTA_COLS = 3, 4  # the part of each dZ[l] the widget shows
-
-
-def tex_number(v):
-    """``v`` to 3 significant digits in TeX (``1.23\\times 10^{-5}`` for small numbers)."""
-    s = f"{float(v) + 0.0:.3g}"  # + 0.0: no "-0"
-    if "e" in s:
-        mantissa, exp = s.split("e")
-        return rf"{mantissa}\times 10^{{{int(exp)}}}"
-    return s
-
-
-def _dz(l):
-    return rf"\mathrm{{d}}Z^{{[{l}]}}"
-
-
-def delta_formula(l, L, activations, loss):
-    """TeX of the equation that produced dZ[l]: B1 for the output layer, B2 below it."""
-    if l == L:
-        A = rf"A^{{[{L}]}}"
-        if loss == "bce":
-            return rf"{_dz(L)} = \tfrac{{1}}{{m}}\big({A} - Y\big)", "B1, log loss with a sigmoid output"
-        g = activations[L - 1]
-        if g == "identity":
-            return (rf"{_dz(L)} = \tfrac{{2}}{{m}}\big({A} - Y\big)",
-                    "B1, squared error; the identity's g' = 1")
-        return (rf"{_dz(L)} = \tfrac{{2}}{{m}}\big({A} - Y\big) \odot "
-                rf"\mathrm{{{g}}}'\big(Z^{{[{L}]}}\big)", "B1, squared error")
-    g = activations[l - 1]
-    return (rf"{_dz(l)} = \big(W^{{[{l + 1}]\top}}\,{_dz(l + 1)}\big) \odot "
-            rf"\mathrm{{{g}}}'\big(Z^{{[{l}]}}\big)", "B2")
 
 
 class Playground:
@@ -90,8 +66,11 @@ class Playground:
         ``"activations"``, ``"output"``, ``"loss"``, ``"lr"``, ``"epochs"``,
         ``"batch_size"``, ``"seed"``).
     X, y : the training data.
-    result : the last training run (``J``, ``losses``, ``verdict``,
-        ``grad_epochs``, ``grad_sizes``), or None if the settings have an error.
+    checked : the settings of the last run, checked (a ``Checked``), or None
+        if the settings have an error.
+    result : the last training run, a :class:`backprop.runs.Run` (``J``,
+        ``losses``, ``verdict``, ``grad_epochs``, ``grad_sizes``), or None if
+        the settings have an error.
     net : the trained network (None if training diverged or the settings have an error).
     error : the message shown for settings that cannot train, else None.
     message : the status line as plain text.
@@ -119,10 +98,8 @@ class Playground:
             self.X, self.y = data_set(data)
             self.own_data = False
         self.problem = problem_of(self.X)
-        self.figure = PlaygroundFigure(self.X, self.y)
+        self.figure = PlaygroundFigure(self.X, self.y, self.problem)
         loss = default_loss(self.problem) if loss is None else loss
-        from .. import losses as _losses
-
         if output is None:
             output = _losses.LOSSES[loss].default_output if loss in _losses.LOSSES else "sigmoid"
         # The settings as the controls hold them; the widgets are made only when displayed.
@@ -132,13 +109,13 @@ class Playground:
             "epochs": epochs, "batch_size": "all" if batch_size is None else str(batch_size),
             "seed": seed,
         }
-        self._widget = self._controls = None
-        self.result = self.net = self.error = None
+        self._view = None
+        self.result = self.net = self.error = self.checked = None
         self.message = self.verdict = ""
         self.delta_shown = {}
         self.redraws = 0
         self._png = self._status = self._config = self._delta = self._delta_tex = ""
-        self._holding = False
+        self._delta_notes = {}
         self.retrain()
         self._first_png = self.figure.to_png(compress_level=9, colors=32)
         self._first_message = self.message
@@ -148,88 +125,44 @@ class Playground:
     @property
     def widget(self):
         """The ipywidgets.VBox of the playground (made on first use)."""
-        if self._widget is None:
-            self._build()
-        return self._widget
+        return self._shown().widget
 
     @property
     def controls(self):
         """The control widgets by setting name (made on first use)."""
-        if self._widget is None:
-            self._build()
-        return self._controls
+        return self._shown().controls
 
-    def _build(self):
-        import ipywidgets as widgets
+    @property
+    def image(self):
+        return self._shown().image
 
-        v = self._values
-        wide = {"description_width": "initial"}
-        small = widgets.Layout(width="auto")
-        names = [OWN_DATA] if self.own_data else list(DATASETS)
-        losses = [(name, key) for key, name in LOSS_NAMES.items()]
-        c = {
-            "data": widgets.Dropdown(options=names, value=v["data"], description="data",
-                                     disabled=self.own_data, style=wide, layout=small),
-            "hidden": widgets.Text(value=v["hidden"], description="hidden layer sizes",
-                                   placeholder="e.g. 8, 8", continuous_update=False, style=wide),
-            "activations": widgets.Text(value=v["activations"], description="activations",
-                                        placeholder="relu or relu, tanh", continuous_update=False,
-                                        style=wide),
-            "output": widgets.Dropdown(options=list(OUTPUTS),
-                                       value=v["output"] if v["output"] in OUTPUTS else None,
-                                       description="output", style=wide, layout=small),
-            "loss": widgets.Dropdown(options=losses,
-                                     value=v["loss"] if v["loss"] in LOSS_NAMES else None,
-                                     description="loss", style=wide, layout=small),
-            "lr": widgets.FloatText(value=v["lr"], description="learning rate", style=wide,
-                                    layout=widgets.Layout(width="190px")),
-            "epochs": widgets.IntText(value=v["epochs"], description="epochs", style=wide,
-                                      layout=widgets.Layout(width="150px")),
-            "batch_size": widgets.Text(value=v["batch_size"], description="batch size",
-                                       continuous_update=False, style=wide,
-                                       layout=widgets.Layout(width="150px")),
-            "seed": widgets.IntText(value=v["seed"], description="seed", style=wide,
-                                    layout=widgets.Layout(width="120px")),
-        }
-        self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px",
-                                                                        max_width="100%"))
-        self.status_html = widgets.HTML()
-        self.config_html = widgets.HTML()
-        self.delta_html = widgets.HTMLMath()
-        self._controls = c
-        self._widget = widgets.VBox([
-            widgets.HBox([c["data"], c["loss"], c["output"]]),
-            widgets.HBox([c["hidden"], c["activations"]]),
-            widgets.HBox([c["lr"], c["epochs"], c["batch_size"], c["seed"]]),
-            self.image, self.status_html, self.config_html, self.delta_html,
-        ])
-        for name, w in c.items():
-            w.observe(functools.partial(self._on_change, name), "value")
-        self._publish()
+    @property
+    def status_html(self):
+        return self._shown().status_html
+
+    @property
+    def config_html(self):
+        return self._shown().config_html
+
+    @property
+    def delta_html(self):
+        return self._shown().delta_html
+
+    def _shown(self):
+        if self._view is None:
+            names = [OWN_DATA] if self.own_data else list(DATASETS)
+            self._view = PlaygroundView(self._values, names, self.own_data, self._on_change)
+            self._publish()
+        return self._view
 
     def _publish(self):
         """Show the last run in the widgets, if they exist."""
-        if self._widget is None:
-            return
-        self.image.value = self._png
-        self.status_html.value = self._status
-        self.config_html.value = self._config
-        self.delta_html.value = self._delta
+        if self._view is not None:
+            self._view.show(self._png, self._status, self._config, self._delta)
 
     def _sync_controls(self):
-        if self._controls is None:
-            return
-        self._holding = True
-        try:
-            for name, w in self._controls.items():
-                value = self._values[name]
-                if name in ("loss", "output"):
-                    options = LOSS_NAMES if name == "loss" else OUTPUTS
-                    value = value if value in options else None
-                if w.value != value:
-                    w.value = value
-        finally:
-            self._holding = False
+        if self._view is not None:
+            self._view.sync(self._values)
 
     # ------------------------------------------------------------ settings
     @staticmethod
@@ -278,14 +211,12 @@ class Playground:
         self._values["data"] = name
         self.X, self.y = data_set(name)
         self.problem = problem_of(self.X)
-        self.figure = PlaygroundFigure(self.X, self.y)
+        self.figure = PlaygroundFigure(self.X, self.y, self.problem)
         if self.problem != old:
             self._values["loss"] = default_loss(self.problem)
-            self._values["output"] = "sigmoid" if self.problem == "classification" else "identity"
+            self._values["output"] = _losses.get(self._values["loss"]).default_output
 
     def _on_change(self, name, change):
-        if self._holding:
-            return
         try:
             if name == "data":
                 self._change_data(change["new"])
@@ -298,28 +229,31 @@ class Playground:
 
     # ------------------------------------------------------------ training
     def retrain(self):
-        """Train with the current settings and redraw; the run (a ``Result``), or None after an error."""
+        """Train with the current settings and redraw; the run (a ``Run``), or None after an error."""
         try:
             checked = check_settings(self.settings, self.X, self.y)
         except ValueError as e:
             self._show_error(str(e))
             return None
-        self.error = None
+        self.error, self.checked = None, checked
         self.redraws = 0
         last = perf_counter()
 
-        def progress(partial):  # while a long run trains, redraw every redraw_interval seconds
+        def progress(so_far):  # while a long run trains, redraw every redraw_interval seconds
             nonlocal last
-            if self._widget is None or perf_counter() - last < self.redraw_interval:
+            if self._view is None or perf_counter() - last < self.redraw_interval:
                 return
-            partial = partial()
-            e = len(partial.losses)
-            self.figure.update(partial, title=f"training: epoch {e} of {checked.epochs}")
-            self.image.value = self.figure.to_png()
+            run = so_far()
+            self.figure.update(run, title=f"training: epoch {run.epochs} of {checked.epochs}",
+                               epochs=checked.epochs)
+            self._view.image.value = self.figure.to_png()
             self.redraws += 1
             last = perf_counter()
 
-        result = train(checked, self.X, self.y, progress=progress)
+        net = checked.network(self.X.shape[1])
+        result = record(net, self.X, self.y, checked.lr, checked.epochs,
+                        batch_size=checked.batch_size, records=record_epochs(checked.epochs),
+                        progress=progress)
         self.result, self.net = result, result.net
         c = checked
         if result.diverged_at is not None:
@@ -346,21 +280,20 @@ class Playground:
         self.message = text
         self._png = self.figure.to_png()
         self.redraws += 1
-        self._status = f'<span style="color:{COLORS[self.verdict]}">{html.escape(text)}</span>'
-        self._config = f"Recreate this configuration: <code>{html.escape(self.config_line())}</code>"
+        self._status = status_html(text, self.verdict)
+        self._config = config_html(self.config_line())
         self._show_delta()
         self._publish()
         return result
 
     def _show_error(self, text):
-        self.error, self.result, self.net, self.verdict = text, None, None, ""
+        self.error, self.result, self.net, self.checked, self.verdict = text, None, None, None, ""
         self.message = text
-        self.delta_shown = {}
+        self.delta_shown, self._delta_notes = {}, {}
         self.figure.update(None, title="no training: fix the setting below",
                            message="fix the setting:\nsee the message below")
         self._png = self.figure.to_png()
-        self._status = (f'<span style="color:{COLORS[DIVERGED]}">'
-                        f"Cannot train: {html.escape(text)}</span>")
+        self._status = error_line(text)
         self._config = self._delta = self._delta_tex = ""
         self._publish()
 
@@ -374,42 +307,17 @@ class Playground:
     # ------------------------------------------------------------ what it shows
     def _show_delta(self):
         """dZ[l] of every layer from ``net.trace`` next to the equation that computes it."""
-        self.delta_shown = {}
-        self._delta_tex = ""
+        self.delta_shown, self._delta_notes, self._delta_tex = {}, {}, ""
         if self.net is None:
             self._delta = "<em>No dZ to show: training diverged.</em>"
             return
-        c = self.result.checked
-        trace = self.net.trace(self.X, self.y)
-        L = len(trace)
-        acts = (*c.activations, c.output)
-        lines = []
-        rows = [f"<b>The current dZ of each layer</b> (from <code>net.trace(X, y)</code>, "
-                f"m = {self.X.shape[0]} examples; rows are units, columns examples, the first "
-                f"{DELTA_ROWS} and {DELTA_COLS} shown):"]
-        for l in range(L, 0, -1):
-            dZ = trace[l].dZ
-            part = dZ[:DELTA_ROWS, :DELTA_COLS]
-            shown = np.array([[float(f"{v:.3g}") + 0.0 for v in row] for row in part])
-            self.delta_shown[l] = shown
-            body = r" \\ ".join(" & ".join(tex_number(v) for v in row)
-                                + (r" & \cdots" if dZ.shape[1] > DELTA_COLS else "")
-                                for row in part)
-            if dZ.shape[0] > DELTA_ROWS:
-                body += r" \\ " + " & ".join([r"\vdots"] * (part.shape[1] + (dZ.shape[1] > DELTA_COLS)))
-            formula, eq = delta_formula(l, L, acts, c.loss)
-            matrix = f"\\begin{{bmatrix}} {body} \\end{{bmatrix}}"
-            rows.append(f"$${formula} = {matrix}$$"
-                        f"<div style='text-align:right;color:#555'>({eq}; shape "
-                        f"{dZ.shape[0]} &times; {dZ.shape[1]})</div>")
-            lhs, rhs = formula.split(" = ", 1)
-            lines.append(f"{lhs} &= {rhs} \\quad \\text{{({eq})}} \\\\ &= {matrix}")
-        self._delta = "\n".join(rows)
-        self._delta_tex = r"\begin{aligned}" + r" \\[6pt] ".join(lines) + r"\end{aligned}"
+        c = self.checked
+        self._delta, self._delta_tex, self.delta_shown, self._delta_notes = delta_table(
+            self.net.trace(self.X, self.y), (*c.activations, c.output), c.loss)
 
     def picture(self):
         """The current picture as an ``IPython.display.Image`` (a palette PNG, small for a page)."""
-        from IPython.display import Image
+        from IPython.display import Image  # IPython only to display a picture
 
         return Image(self.figure.to_png(compress_level=9, colors=32))
 
@@ -420,7 +328,7 @@ class Playground:
         the same equations and values as the widget's table.  Raises
         ``ValueError`` when there is no dZ (an error, or training diverged).
         """
-        from IPython.display import Math
+        from IPython.display import Math  # IPython only to display the equations
 
         if not self._delta_tex:
             raise ValueError(f"no dZ to show: {self.error or 'training diverged'}")
@@ -430,13 +338,9 @@ class Playground:
         """The dZ the widget shows, as plain text lines (for printing)."""
         if not self.delta_shown:
             return "no dZ: " + (self.error or "training diverged")
-        c = self.result.checked
-        L = len(self.delta_shown)
-        acts = (*c.activations, c.output)
         out = []
-        for l in range(L, 0, -1):
-            _, eq = delta_formula(l, L, acts, c.loss)
-            out.append(f"dZ[{l}] ({eq.split(',')[0]}): first rows and columns")
+        for l in sorted(self.delta_shown, reverse=True):
+            out.append(f"dZ[{l}] ({self._delta_notes[l].split(',')[0]}): first rows and columns")
             for row in self.delta_shown[l]:
                 out.append("   " + " ".join(f"{v:>10.3g}" for v in row))
         return "\n".join(out)
@@ -449,30 +353,7 @@ class Playground:
         Raises ``ValueError`` while the settings have an error.
         """
         checked = check_settings(self.settings, self.X, self.y)
-        args = ["X=X, y=y"] if self.own_data else []
-        data = None if self.own_data else self._values["data"]
-        if data not in (None, "moons"):
-            args.insert(0, repr(data))
-        if checked.hidden != DEFAULTS.hidden:
-            args.append(f"hidden={checked.hidden!r}")
-        acts = checked.activations
-        if acts and len(set(acts)) == 1:
-            if acts[0] != DEFAULTS.activations:
-                args.append(f"activations={acts[0]!r}")
-        elif acts:
-            args.append(f"activations={acts!r}")
-        loss = checked.loss
-        if loss != default_loss(self.problem):
-            args.append(f"loss={loss!r}")
-        from .. import losses as _losses
-
-        if checked.output != _losses.LOSSES[loss].default_output:
-            args.append(f"output={checked.output!r}")
-        for name in ("lr", "epochs", "batch_size", "seed"):
-            value = getattr(checked, name)
-            if value != getattr(DEFAULTS, name):
-                args.append(f"{name}={value!r}")
-        return f"bp.widgets.playground({', '.join(args)})"
+        return config_line(checked, None if self.own_data else self._values["data"], self.own_data)
 
     # ------------------------------------------------------------ display
     def __repr__(self):

@@ -16,18 +16,11 @@ import functools
 
 import ipywidgets as widgets
 
+from ..runs import DIVERGED, frame_epochs, record, record_epochs
 from ..validation import check_learning_rate, check_positive_int
-from ._playground_core import (
-    DATASETS,
-    PlaygroundFigure,
-    Settings,
-    check_settings,
-    data_set,
-    record_epochs,
-    train,
-)
-from ._runs import DIVERGED, deck, deck_style
-from .player import frame_epochs
+from .figure import PlaygroundFigure
+from .pieces import deck, deck_style
+from .playground_settings import DATASETS, Settings, check_settings, data_set, problem_of
 
 __all__ = ["StaticPlayground", "static_playground"]
 
@@ -94,15 +87,19 @@ class StaticPlayground(widgets.VBox):
         data_children = []
         for d in data:
             X, y = data_set(d)
-            fig = PlaygroundFigure(X, y, figsize=FIGSIZE, fontsize=7.5, resolution=40, points=False)
+            problem = problem_of(X)
+            fig = PlaygroundFigure(X, y, problem, figsize=FIGSIZE, fontsize=7.5, resolution=40,
+                                   points=False)
             depth_decks = []
             for depth in depths:
                 lr_decks = []
                 for lr in lrs:
                     s = Settings(data=d, hidden=(width,) * depth, activations=activation, lr=lr,
                                  epochs=epochs, seed=seed)
-                    result = train(check_settings(s, X, y), X, y, keep=self.epochs_shown,
-                                   records=records)
+                    checked = check_settings(s, X, y)
+                    result = record(checked.network(X.shape[1]), X, y, checked.lr, checked.epochs,
+                                    batch_size=checked.batch_size, keep=self.epochs_shown,
+                                    records=records)
                     self.results[(d, depth, lr)] = result
                     images = []
                     for k, e in enumerate(self.epochs_shown):
@@ -119,7 +116,8 @@ class StaticPlayground(widgets.VBox):
                         images.append(img)
                     lr_decks.append(deck(images, selected_index=0))
                 depth_decks.append(deck(lr_decks, selected_index=len(lrs) // 2))
-            over = PlaygroundFigure(X, y, figsize=FIGSIZE, fontsize=7.5, resolution=4, points=False)
+            over = PlaygroundFigure(X, y, problem, figsize=FIGSIZE, fontsize=7.5, resolution=4,
+                                    points=False)
             png = over.points_png()
             self.frame_bytes += len(png)
             self.points[d] = widgets.Image(value=png, format="png", layout=frame_layout)
