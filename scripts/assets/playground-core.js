@@ -248,8 +248,9 @@
     lines.push(`net = bp.MLP([${sizes.join(", ")}], [${acts}], ${pyStr(c.loss)}, seed=${c.seed})`);
     const batch = c.batch === null ? "" : `, batch_size=${c.batch}`;
     lines.push(`history = net.fit(X, y, lr=${pyRepr(c.lr)}, epochs=${epochs}${batch})`);
-    lines.push("print(history.losses[:3], net.cost(X, y))  # J before epochs 0, 1, 2; J now");
-    if (split) lines.push("print(net.cost(X_test, y_test))  # the test points' J");
+    lines.push("print(history.losses[:3])  # J before epochs 0, 1 and 2");
+    lines.push(`print(f"J = {net.cost(X, y):.6g} after ${epochs} epochs")`);
+    if (split) lines.push('print(f"test points: J = {net.cost(X_test, y_test):.6g}")');
     return lines.join("\n");
   }
 

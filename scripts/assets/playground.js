@@ -43,6 +43,7 @@
       this.root = root;
       this.stats = { frames: 0, epochs: 0, trainMs: 0, start: 0 };
       this.playing = false;
+      this.dzVersion = 0;
       this.build();
       this.settings = C.fromHash(location.hash);
       this.showSettings();
@@ -368,22 +369,32 @@
       const t = this.run.trace(), L = this.sizes.length - 1, m = this.train.X.length;
       const parts = [el("p", {}, [el("b", { text: "The current dZ of each layer" }),
         ` (epoch ${this.epoch}, m = ${m} training examples; rows are units, columns examples, the first 3 and 4 shown):`])];
+      const mj = window.MathJax;
+      const typeset = mj && mj.tex2chtmlPromise && mj.startup && mj.startup.promise;
+      const equations = [];
       for (let l = L; l >= 1; l--) {
         const dZ = t.dZ[l];
         const rows = dZ.slice(0, 3).map((row) => Array.from(row.slice(0, 4), texNumber).join(" & ") + (row.length > 4 ? " & \\cdots" : ""));
         let body = rows.join(" \\\\ ");
         if (dZ.length > 3) body += " \\\\ " + new Array(Math.min(4, dZ[0].length) + (dZ[0].length > 4 ? 1 : 0)).fill("\\vdots").join(" & ");
         const [formula, eq] = deltaFormula(l, L, this.activations, this.checked.loss);
-        parts.push(el("div", { class: "bpp-eq", text: `\\[${formula} = \\begin{bmatrix} ${body} \\end{bmatrix}\\]` }));
-        parts.push(el("div", { class: "bpp-eqtag", text: `(${eq}; shape ${dZ.length} × ${dZ[0].length})` }));
+        const box = el("div", { class: "bpp-eq" });
+        equations.push([box, `${formula} = \\begin{bmatrix} ${body} \\end{bmatrix}`]);
+        parts.push(box, el("div", { class: "bpp-eqtag", text: `(${eq}; shape ${dZ.length} × ${dZ[0].length})` }));
       }
-      this.dz.replaceChildren(...parts);
-      const mj = window.MathJax;
-      if (mj && mj.typesetPromise) {
-        const node = this.dz;
-        (mj.startup && mj.startup.promise ? mj.startup.promise : Promise.resolve())
-          .then(() => mj.typesetPromise([node])).catch(() => {});
-      }
+      if (!typeset) return;  // the table needs MathJax (the page loads it; Node does not)
+      // Each equation is typeset before it enters the page, so no raw TeX is ever shown.
+      const shown = ++this.dzVersion;
+      mj.startup.promise
+        .then(() => Promise.all(equations.map(([, tex]) => mj.tex2chtmlPromise(tex, { display: true }))))
+        .then((nodes) => {
+          if (shown !== this.dzVersion) return;  // a newer table is on its way
+          nodes.forEach((node, i) => equations[i][0].replaceChildren(node));
+          this.dz.replaceChildren(...parts);
+          mj.startup.document.clear();
+          mj.startup.document.updateDocument();  // MathJax's stylesheet for the new nodes
+        })
+        .catch((e) => { this.dz.replaceChildren(el("p", { text: `The dZ table could not be typeset: ${e.message}` })); });
     }
 
     // ------------------------------------------------------------------ drawing
@@ -493,7 +504,11 @@
         ctx.beginPath(); ctx.moveTo(m.l - 3, yy); ctx.lineTo(m.l, yy); ctx.stroke();
       }
       ctx.textAlign = "center"; ctx.textBaseline = "top";
-      [0, Math.round(xmax / 2), xmax].forEach((e) => ctx.fillText(String(e), X(e), h - m.b + 3));
+      [0, Math.round(xmax / 2), xmax].forEach((e, i) => {
+        ctx.textAlign = ["left", "center", "right"][i];
+        ctx.fillText(String(e), X(e), h - m.b + 3);
+      });
+      ctx.textAlign = "center";
       ctx.fillText(label, (w + m.l) / 2, h - 14);
       return { X, Y };
     }
