@@ -10,7 +10,7 @@
   const E = window.BackpropEngine, C = window.PlaygroundCore, R = window.NpyRandom, D = window.PlaygroundData;
   const CLASS_COLORS = ["#f59322", "#0877bd"];  // class 0, class 1
   const LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"];
-  const GRID = 48;  // the boundary is evaluated on GRID x GRID points
+  const GRID = 40;  // the boundary is evaluated on GRID x GRID points
   const FRAME_BUDGET_MS = 8;  // training time per animation frame
   const LIMITS = { maxWidth: D.maxWidth, maxHidden: D.maxHidden, seeds: Object.keys(D.seeds).map(Number) };
 
@@ -266,22 +266,25 @@
 
     accuracy(set) {
       const out = this.predict(set.X);
-      return out.filter((a, i) => (a >= 0.5) === (set.y[i] === 1)).length / set.X.length;
+      return Array.from(out).filter((a, i) => (a >= 0.5) === (set.y[i] === 1)).length / set.X.length;
     }
 
-    predict(X) {  // the network's output yhat for rows X (F1, F2)
-      const A0 = X[0].map((_, j) => Float64Array.from(X, (r) => r[j]));
-      let A = A0;
-      const W = this.run.W, b = this.run.b;
+    predict(X) {  // the network's output yhat for rows X (F1, F2), in flat arrays for speed
+      const n = X.length, W = this.run.W, b = this.run.b;
+      let A = X[0].map((_, j) => Float64Array.from(X, (r) => r[j]));  // A[0] = X^T
       for (let l = 1; l < W.length; l++) {
         const g = E.ACTIVATIONS[this.activations[l - 1]].g;
         A = W[l].map((row, i) => {
-          const z = new Float64Array(X.length).fill(b[l][i]);
-          row.forEach((w, j) => { const a = A[j]; for (let n = 0; n < z.length; n++) z[n] += w * a[n]; });
-          return z.map(g);
+          const z = new Float64Array(n).fill(b[l][i]);
+          for (let j = 0; j < row.length; j++) {
+            const w = row[j], a = A[j];
+            for (let k = 0; k < n; k++) z[k] += w * a[k];
+          }
+          for (let k = 0; k < n; k++) z[k] = g(z[k]);
+          return z;
         });
       }
-      return Array.from(A[0]);
+      return A[0];
     }
 
     // ------------------------------------------------------------------ play
@@ -391,8 +394,10 @@
           if (shown !== this.dzVersion) return;  // a newer table is on its way
           nodes.forEach((node, i) => equations[i][0].replaceChildren(node));
           this.dz.replaceChildren(...parts);
-          mj.startup.document.clear();
-          mj.startup.document.updateDocument();  // MathJax's stylesheet for the new nodes
+          // MathJax's stylesheet, now with what the new nodes need (MathJax 3's documented way)
+          const sheet = document.getElementById("MJX-CHTML-styles");
+          if (sheet) sheet.remove();
+          document.head.appendChild(mj.chtmlStylesheet());
         })
         .catch((e) => { this.dz.replaceChildren(el("p", { text: `The dZ table could not be typeset: ${e.message}` })); });
     }
@@ -447,7 +452,7 @@
           }
           const out = this.predict(grid);
           const img = ctx.createImageData(GRID, GRID);
-          out.forEach((a, n) => {
+          Array.prototype.forEach.call(out, (a, n) => {
             const t = Number.isFinite(a) ? Math.max(0, Math.min(1, a)) : 0.5;  // yhat, 0 (orange) to 1 (blue)
             const c0 = [245, 147, 34], c1 = [8, 119, 189], s = Math.abs(t - 0.5) * 2 * 0.55;
             const c = t < 0.5 ? c0 : c1;
@@ -483,7 +488,7 @@
           const grid = Array.from({ length: 120 }, (_, i) => [v.x0 + i / 119 * (v.x1 - v.x0)]);
           const out = this.predict(grid);
           ctx.beginPath(); ctx.strokeStyle = CLASS_COLORS[0]; ctx.lineWidth = 2.5;
-          out.forEach((a, i) => { const yy = py(Math.max(v.y0 - 10, Math.min(v.y1 + 10, a))); if (i) ctx.lineTo(px(grid[i][0]), yy); else ctx.moveTo(px(grid[i][0]), yy); });
+          Array.prototype.forEach.call(out, (a, i) => { const yy = py(Math.max(v.y0 - 10, Math.min(v.y1 + 10, a))); if (i) ctx.lineTo(px(grid[i][0]), yy); else ctx.moveTo(px(grid[i][0]), yy); });
           ctx.stroke();
         }
       }
