@@ -207,7 +207,7 @@
       this.testRun = this.test && new E.Run({ activations: this.activations, loss: k.loss, W: init.W, b: init.b,
         X: this.test.X, y: this.test.y, lr: k.lr });
       this.afterEpoch();
-      this.setStatus(`Ready: epoch 0 of ${k.epochs}. Press Play, or One epoch.`, C.CONVERGED);
+      this.setStatus(`Ready: epoch 0 of ${k.epochs}. Press Play, or One epoch.`, "ready");
       this.draw();
       this.showDelta();
     }
@@ -307,7 +307,7 @@
         this.stats.frames += 1;
         this.draw();
         if (!this.finished) {
-          this.setStatus(`training: epoch ${this.epoch} of ${this.checked.epochs}, J = ${C.formatG(this.J, 3)}`, C.NOT_CONVERGED);
+          this.setStatus(`training: epoch ${this.epoch} of ${this.checked.epochs}, J = ${C.formatG(this.J, 3)}`, "training");
           if (performance.now() - this.dzTime > 500) this.showDelta();
           requestAnimationFrame(frame);
         }
@@ -326,7 +326,7 @@
       this.pause();
       if (this.finished) return;
       this.oneEpoch();
-      if (!this.finished) this.setStatus(`epoch ${this.epoch} of ${this.checked.epochs}, J = ${C.formatG(this.J, 3)}`, C.NOT_CONVERGED);
+      if (!this.finished) this.setStatus(`epoch ${this.epoch} of ${this.checked.epochs}, J = ${C.formatG(this.J, 3)}`, "training");
       this.draw();
       this.showDelta(true);
     }
@@ -394,10 +394,13 @@
           if (shown !== this.dzVersion) return;  // a newer table is on its way
           nodes.forEach((node, i) => equations[i][0].replaceChildren(node));
           this.dz.replaceChildren(...parts);
-          // MathJax's stylesheet, now with what the new nodes need (MathJax 3's documented way)
-          const sheet = document.getElementById("MJX-CHTML-styles");
-          if (sheet) sheet.remove();
-          document.head.appendChild(mj.chtmlStylesheet());
+          // MathJax's stylesheet, with what the new nodes need (MathJax 3's documented way),
+          // replaced only when it changed: a new stylesheet restyles the whole page (~1 s here)
+          const sheet = document.getElementById("MJX-CHTML-styles"), css = mj.chtmlStylesheet();
+          if (!sheet || sheet.textContent !== css.textContent) {
+            if (sheet) sheet.remove();
+            document.head.appendChild(css);
+          }
         })
         .catch((e) => { this.dz.replaceChildren(el("p", { text: `The dZ table could not be typeset: ${e.message}` })); });
     }
