@@ -43,9 +43,31 @@
     return R;
   }
 
-  function map(M, f) { return M.map((row) => row.map(f)); }
+  function matmulT(P, Q) { // P (n, m) times Q^T, Q (k, m): dot products of rows
+    return P.map((Pi) => Float64Array.from(Q, (Qj) => {
+      let s = 0;
+      for (let t = 0; t < Pi.length; t++) s += Pi[t] * Qj[t];
+      return s;
+    }));
+  }
 
-  function zip(P, Q, f) { return P.map((row, i) => row.map((v, j) => f(v, Q[i][j]))); }
+  function map(M, f) { // f applied to every entry
+    return M.map((row) => {
+      const out = new Float64Array(row.length);
+      for (let j = 0; j < row.length; j++) out[j] = f(row[j]);
+      return out;
+    });
+  }
+
+  function zip(P, Q, f) { // f applied to the entries of P and Q in pairs
+    return P.map((row, i) => {
+      const out = new Float64Array(row.length), q = Q[i];
+      for (let j = 0; j < row.length; j++) out[j] = f(row[j], q[j]);
+      return out;
+    });
+  }
+
+  function plusColumn(M, c) { return M.map((row, i) => map([row], (v) => v + c[i])[0]); }  // M + c 1^T
 
   // NumPy's sum of a contiguous row: pairwise, in blocks of 128 with 8 partial sums
   // (numpy/core/src/umath/loops_utils.h), so that the sums below round as NumPy's do.
@@ -85,17 +107,12 @@
   const LOSSES = {
     bce: { // log loss with a sigmoid output: J from the logits, softplus((1 - 2y) z), no log(0)
       cost(Z, A, Y) {
-        const m = Z[0].length, J = [];
-        let big = false;
-        for (let k = 0; k < Z.length; k++) {
-          const t = Z[k].map((z, i) => (1 - 2 * Y[k][i]) * z);
-          big = big || t.some((v) => !(v < 700));
-          J.push(t);
-        }
+        const m = Z[0].length, T = zip(Y, Z, (y, z) => (1 - 2 * y) * z);
+        const big = T.some((t) => t.some((v) => !(v < 700)));  // NaN counts as big, as in NumPy
         // log1p(e^t) while e^t cannot overflow, else log(1 + e^t) = max(t, 0) + log1p(e^-|t|)
         const sp = big ? (t) => Math.max(t, 0) + Math.log1p(Math.exp(-Math.abs(t)))
           : (t) => Math.log1p(Math.exp(t));
-        return sum(Float64Array.from(J.flatMap((t) => Array.from(t, sp)))) / m;
+        return sum(map(T, sp).reduce((all, row) => [...all, ...row], [])) / m;
       },
       delta(Z, A, Y) {
         const m = Z[0].length;
@@ -111,7 +128,7 @@
       },
       delta(Z, A, Y, g) {
         const m = Z[0].length;
-        return A.map((row, k) => row.map((a, i) => 2 * (a - Y[k][i]) / m * g.prime(Z[k][i])));  // (B1)
+        return zip(zip(A, Y, (a, y) => 2 * (a - y) / m), Z, (d, z) => d * g.prime(z));  // (B1)
       },
     },
   };
@@ -122,7 +139,7 @@
     const g = [null, ...activations.map((name) => ACTIVATIONS[name])];
     const A = [X], Z = [null];                                 // A[0] = X^T, given as columns
     for (let l = 1; l <= L; l++) {
-      Z.push(matmul(W[l], A[l - 1]).map((row, i) => row.map((v) => v + b[l][i])));  // (F1)
+      Z.push(plusColumn(matmul(W[l], A[l - 1]), b[l]));         // (F1) Z[l] = W[l] A[l-1] + b[l]
       A.push(map(Z[l], g[l].g));                               // (F2) A[l] = g(Z[l])
     }
     const J = cost.cost(Z[L], A[L], Y);                        // (C)  J = mean of the losses
@@ -130,7 +147,7 @@
     const dZ = new Array(L + 1), dW = new Array(L + 1), db = new Array(L + 1);
     dZ[L] = cost.delta(Z[L], A[L], Y, g[L]);                   // (B1) dZ[L], e.g. (A[L] - Y) / m
     for (let l = L; l >= 1; l--) {
-      dW[l] = matmul(dZ[l], transpose(A[l - 1]));              // (B3) dW[l] = dZ[l] A[l-1]^T
+      dW[l] = matmulT(dZ[l], A[l - 1]);                        // (B3) dW[l] = dZ[l] A[l-1]^T
       db[l] = Float64Array.from(dZ[l], sum);                   // (B4) db[l] = row sums of dZ[l]
       if (l > 1) {
         dZ[l - 1] = zip(matmul(transpose(W[l]), dZ[l]), Z[l - 1],
@@ -144,7 +161,7 @@
   function cost(W, b, activations, loss, X, Y) {
     let A = X;
     for (let l = 1; l < W.length; l++) {
-      const Z = matmul(W[l], A).map((row, i) => row.map((v) => v + b[l][i]));  // (F1)
+      const Z = plusColumn(matmul(W[l], A), b[l]);            // (F1)
       if (l === W.length - 1) return LOSSES[loss].cost(Z, map(Z, ACTIVATIONS[activations[l - 1]].g), Y);
       A = map(Z, ACTIVATIONS[activations[l - 1]].g);          // (F2)
     }
