@@ -57,7 +57,8 @@ PLAYING = """async seconds => {
     await new Promise(r => setTimeout(r, seconds * 1000));
     const s = P.stats, elapsed = (performance.now() - s.start) / 1000;
     P.pause();
-    return {fps: s.frames / elapsed, epochs_per_s: s.epochs / elapsed};
+    return {fps: s.frames / elapsed, epochs_per_s: s.epochs / elapsed,
+            train_ms: s.trainMs / s.frames, draw_ms: s.drawMs / s.frames};
 }"""
 
 
@@ -87,7 +88,7 @@ def main():
             for _ in range(args.repeat)]
     server = serve(args.html)
     url = f"http://127.0.0.1:{server.server_address[1]}/{PAGE}#epochs=100000"
-    page_eps, fps, play_eps = [], [], []
+    page_eps, fps, play_eps, train_ms, draw_ms = [], [], [], [], []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS, headless=True)
         for _ in range(args.repeat):
@@ -99,14 +100,17 @@ def main():
             r = page.evaluate(PLAYING, args.seconds)
             fps.append(r["fps"])
             play_eps.append(r["epochs_per_s"])
+            train_ms.append(r["train_ms"])
+            draw_ms.append(r["draw_ms"])
             page.close()
         browser.close()
     server.shutdown()
     rows = {"engine under Node, epochs/s": node, "engine in the page, epochs/s": page_eps,
-            "playing: frames/s": fps, "playing: epochs/s": play_eps}
+            "playing: frames/s": fps, "playing: epochs/s": play_eps,
+            "playing: ms training per frame": train_ms, "playing: ms drawing per frame": draw_ms}
     print(f"2-8-8-1 on 200 moons; median (min-max) of {args.repeat} runs")
     for name, values in rows.items():
-        print(f"  {name:32s} {statistics.median(values):8.0f}   ({min(values):.0f}-{max(values):.0f})")
+        print(f"  {name:32s} {statistics.median(values):8.1f}   ({min(values):.1f}-{max(values):.1f})")
     print(json.dumps({k: statistics.median(v) for k, v in rows.items()}))
 
 
