@@ -10,8 +10,9 @@ frames to the end; no control a widget shows is dead; no
 code block is wider than its box; the console shows no errors (uncaught
 exceptions, console errors, failed requests, HTTP errors such as a missing font)
 for the whole visit and the browser asks nothing of any host but the local
-server.  Chapter pages stay under 3 MB.  A screenshot of each page goes to
-artifacts/screenshots/.
+server.  Chapter pages stay under 3 MB.  Chapter 7's playground, which trains in the
+page with JavaScript, is driven through its controls (the tests at the end).  A
+screenshot of each page goes to artifacts/screenshots/.
 
 The browser is Debian's /usr/bin/chromium driven by the playwright package
 (never ``playwright install``).  Without it the tests are skipped, except under

@@ -180,6 +180,10 @@
       this.train = { X: X.filter((_, i) => !test(i)), y: y.filter((_, i) => !test(i)) };
       this.test = this.split ? { X: X.filter((_, i) => test(i)), y: y.filter((_, i) => test(i)) } : null;
       this.call = d.call.replace("{noise}", s.noise);
+      // points can be added to the sets of points, not to the curve; cleared when there are some
+      this.controls.pointclass.disabled = this.problem !== "classification";
+      if (this.controls.pointclass.disabled) this.controls.pointclass.value = "";
+      this.buttons.clear.disabled = this.points.length === 0;
       this.n0 = d.n0;
       this.costs = []; this.testCosts = []; this.grads = []; this.J = null;
       this.dzShownAt = -1;
