@@ -174,8 +174,6 @@
     }
   }
 
-  function finite(M) { return M.every((row) => row.every(Number.isFinite)); }
-
   // ---- a network being trained, epoch by epoch (MLP.fit's loop)
   class Run {
     // W[l - 1] is W[l] as an array of rows, b[l - 1] is b[l]; X has m rows of n_0 numbers.
@@ -229,12 +227,31 @@
     }
   }
 
+  // Bad input: an Error that names the problem, before anything is computed.
+  function check({ sizes, activations, loss, W, b, X, y, lr, epochs }) {
+    const fail = (text) => { throw new Error(text); };
+    const L = sizes.length - 1;
+    if (!(loss in LOSSES)) fail(`unknown loss ${JSON.stringify(loss)}; valid losses: ${Object.keys(LOSSES).join(", ")}`);
+    if (activations.length !== L) fail(`activations has ${activations.length} names but the network has ${L} layers`);
+    activations.forEach((a) => { if (!(a in ACTIVATIONS)) fail(`unknown activation ${JSON.stringify(a)}; valid activations: ${Object.keys(ACTIVATIONS).join(", ")}`); });
+    if (loss === "bce" && activations[L - 1] !== "sigmoid") fail(`the log loss needs a sigmoid output, not ${activations[L - 1]}`);
+    if (W.length !== L || b.length !== L) fail(`${L} layers need ${L} weight matrices and ${L} bias vectors; got ${W.length} and ${b.length}`);
+    for (let l = 0; l < L; l++) {
+      if (W[l].length !== sizes[l + 1] || W[l].some((row) => row.length !== sizes[l])) fail(`W[${l}] (the book's W[${l + 1}]) must have ${sizes[l + 1]} rows of ${sizes[l]} numbers`);
+      if (b[l].length !== sizes[l + 1]) fail(`b[${l}] must have ${sizes[l + 1]} numbers`);
+    }
+    if (!X.length || X.some((row) => row.length !== sizes[0])) fail(`X must have m >= 1 rows of n_0 = ${sizes[0]} numbers`);
+    if (y.length !== X.length) fail(`y has ${y.length} targets but X has m = ${X.length} rows`);
+    if (!(Number.isFinite(lr) && lr > 0)) fail(`the learning rate must be a positive, finite number, got lr = ${lr}`);
+    if (!(Number.isInteger(epochs) && epochs >= 1)) fail(`epochs must be a whole number >= 1, got ${epochs}`);
+  }
+
   // The interface the checks use: full-batch training for `epochs` epochs.
   // costs[k] is J before epoch k's update (MLP.fit's history.losses[k]) and costs[epochs] is J
   // after the last update (net.cost(X, y) after fit): epochs + 1 numbers.  A run that
   // diverges stops there: costs holds the finite values, `diverged` says at which epoch.
   function train({ sizes, activations, loss, W, b, X, y, lr, epochs }) {
-    void sizes;
+    check({ sizes, activations, loss, W, b, X, y, lr, epochs });
     const run = new Run({ activations, loss, W, b, X, y, lr });
     for (let e = 0; e < epochs && !run.diverged; e++) run.epoch();
     if (!run.diverged) {
@@ -245,5 +262,5 @@
     return { costs: run.costs, ...run.params(), diverged: run.diverged };
   }
 
-  return { train, Run, forwardBackward, cost, ACTIVATIONS, LOSSES, sum, finite };
+  return { train, check, Run, forwardBackward, cost, ACTIVATIONS, LOSSES, sum };
 });

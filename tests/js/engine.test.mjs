@@ -116,6 +116,23 @@ test("the divergence message is the Python playground's", () => {
   assert.equal(core.divergedText(out.diverged.epoch, out.costs, k.lr), c.message);
 });
 
+test("train refuses bad input with a message that names the problem", () => {
+  const c = fixtures.training.find((t) => t.sizes.length === 3 && t.loss === "bce" && !t.batch_size);
+  const good = { sizes: c.sizes, activations: c.activations, loss: c.loss, W: c.W, b: c.b, X: c.X, y: c.y,
+    lr: c.lr, epochs: 2 };
+  const cases = [
+    [{ loss: "hinge" }, /unknown loss "hinge"/], [{ activations: ["relu"] }, /activations has 1 names/],
+    [{ lr: 0 }, /learning rate must be a positive/], [{ lr: NaN }, /learning rate/],
+    [{ epochs: 1.5 }, /epochs must be a whole number/], [{ y: c.y.slice(1) }, /y has \d+ targets/],
+    [{ W: [c.W[0].slice(1), ...c.W.slice(1)] }, /W\[0\] \(the book's W\[1\]\) must have/],
+    [{ X: c.X.map((r) => [r[0]]) }, /X must have m >= 1 rows of n_0 = 2/],
+  ];
+  for (const [change, message] of cases) {
+    assert.throws(() => engine.train({ ...good, ...change }), message, JSON.stringify(Object.keys(change)));
+  }
+  assert.equal(engine.train(good).costs.length, 3);
+});
+
 test("Python's number formats", () => {
   const cases = [[0.5, "0.5"], [3, "3.0"], [-1e-5, "-1e-05"], [1e16, "1e+16"], [1.5e-7, "1.5e-07"],
     [0.0001, "0.0001"], [123456789.0, "123456789.0"], [Infinity, "inf"], [NaN, "nan"]];
