@@ -845,14 +845,18 @@ def test_a_link_recreates_the_run_and_copy_as_python_reproduces_it(playground):
 
 
 def test_a_diverging_run_is_shown_with_its_message(playground):
+    import math
+
     import numpy as np
 
     p = playground("data=curve&lr=3")
     p.play_to_the_end()
     python = python_playground(data="curve", lr=3.0)
     assert p.status() == python.message  # the epoch where J became infinite, and why
-    costs = p.page.evaluate("() => window.bpPlayground.run.costs")
-    assert len(costs) == python.result.diverged_at and all(np.isfinite(costs))
+    # (Playwright hands back a whole-number float such as 6.6e15 as a Python int)
+    costs = [float(c) for c in p.page.evaluate("() => window.bpPlayground.run.costs")]
+    assert len(costs) == python.result.diverged_at and all(math.isfinite(c) for c in costs)
+    assert np.allclose(costs, python.result.losses, rtol=1e-9, atol=0)
     # the cost panel is not blank: its curve (drawn in #222) covers many pixels
     dark = p.page.evaluate("""() => { const c = document.querySelector('.bpp-cost');
         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
