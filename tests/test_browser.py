@@ -828,8 +828,8 @@ def test_a_link_recreates_the_run_and_copy_as_python_reproduces_it(playground):
     assert p.page.locator("#bpp-act1").input_value() == "tanh"
     assert p.page.locator("#bpp-seed").input_value() == "3"
     p.play_to_the_end()
-    page_costs = p.page.evaluate("() => window.bpPlayground.run.costs")
-    page_J = p.page.evaluate("() => window.bpPlayground.J")
+    page_costs = [float(c) for c in p.page.evaluate("() => window.bpPlayground.run.costs")]
+    page_J = float(p.page.evaluate("() => window.bpPlayground.J"))
     p.page.locator("button", has_text="Copy as Python").click()
     code = p.page.locator(".bpp-python").inner_text()
     assert "batch_size=25" in code and "test = np.arange(len(y)) % 5 == 4" in code
