@@ -29,8 +29,14 @@ COPIES = [
     ("@jupyter-widgets/html-manager/dist/embed-amd.js", "widgets/html-manager/embed-amd.js"),
     ("@jupyter-widgets/html-manager/LICENSE", "widgets/html-manager/LICENSE"),
 ]
-# Our own small script (committed under scripts/assets/), published beside the others.
-OWN = [("widgets-config.js", "widgets/widgets-config.js")]
+# Our own files (committed under scripts/assets/), published beside the others: the
+# widgets' configuration and chapter 7's live playground (classic scripts, which also run
+# from file://; engine.js is the training loop, playground-data.js is written by
+# scripts/js_fixtures.py).
+PLAYGROUND = ["engine.js", "npy-random.js", "playground-core.js", "playground-data.js",
+              "playground.js", "playground.css"]
+OWN = [("widgets-config.js", "widgets/widgets-config.js")] + [
+    (name, f"playground/{name}") for name in PLAYGROUND]
 # Font Awesome files the widget manager's CSS refers to, next to embed-amd.js.
 FONT_SUFFIXES = (".woff2", ".woff", ".ttf", ".eot", ".svg")
 
@@ -52,6 +58,7 @@ def vendor(root: Path) -> Path:
         else:
             shutil.copy2(src, dst)
     for src_rel, dst_rel in OWN:
+        (dest / dst_rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(Path(__file__).parent / "assets" / src_rel, dest / dst_rel)
     dist = modules / "@jupyter-widgets/html-manager/dist"
     for font in dist.iterdir():

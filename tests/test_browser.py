@@ -10,8 +10,9 @@ frames to the end; no control a widget shows is dead; no
 code block is wider than its box; the console shows no errors (uncaught
 exceptions, console errors, failed requests, HTTP errors such as a missing font)
 for the whole visit and the browser asks nothing of any host but the local
-server.  Chapter pages stay under 3 MB.  A screenshot of each page goes to
-artifacts/screenshots/.
+server.  Chapter pages stay under 3 MB.  Chapter 7's playground, which trains in the
+page with JavaScript, is driven through its controls (the tests at the end).  A
+screenshot of each page goes to artifacts/screenshots/.
 
 The browser is Debian's /usr/bin/chromium driven by the playwright package
 (never ``playwright install``).  Without it the tests are skipped, except under
@@ -429,6 +430,15 @@ def needs_widgets(doc):
     return chapter(doc) and doc not in NO_WIDGETS
 
 
+# Chapter 7's playground trains in the page (scripts/assets/playground.js, tested at the end
+# of this file) instead of showing precomputed frames: it has no explorer and no player.
+LIVE_PLAYGROUND = "book/ch07_playground"
+
+
+def needs_frames(doc):
+    return needs_widgets(doc) and doc != LIVE_PLAYGROUND
+
+
 def areas(visit):
     page = visit.page
     state = widget_state(page)
@@ -448,7 +458,7 @@ def test_explorers_show_the_frame_of_the_sliders_values(visit):
     """
     found = [a for a in areas(visit) if a.sliders and not (
         len(a.sliders) == 1 and a.page.locator(f'[data-model-id="{a.root}"] .widget-play').count())]
-    assert found or not needs_widgets(visit.doc), f"{visit.doc}: a chapter without a static explorer"
+    assert found or not needs_frames(visit.doc), f"{visit.doc}: a chapter without a static explorer"
     if not found:
         pytest.skip(f"{visit.doc} has no slider linked to a Stack or Tab of frames")
     for a in found:
@@ -508,7 +518,7 @@ def test_explorers_show_the_frame_of_the_sliders_values(visit):
 
 def test_play_buttons_step_through_every_frame(visit):
     players = [a for a in areas(visit) if a.page.locator(f'[data-model-id="{a.root}"] .widget-play').count()]
-    assert players or not needs_widgets(visit.doc), f"{visit.doc}: a chapter without a play button"
+    assert players or not needs_frames(visit.doc), f"{visit.doc}: a chapter without a play button"
     if not players:
         pytest.skip(f"{visit.doc} has no play button")
     for a in players:
@@ -682,5 +692,223 @@ def test_page_works_opened_from_disk(doc, built_book, browser):
         assert untypeset == 0, f"{doc}: {untypeset} formulas not typeset from disk"
         rendered = v.page.locator(".widget-subarea > .lm-Widget").count()
         assert rendered == v.n_views, f"{doc}: {rendered} of {v.n_views} widgets rendered from disk"
+    finally:
+        v.page.close()
+
+
+# ------------------------------------------------ chapter 7's live playground (JavaScript)
+# scripts/assets/playground.js trains in the page with engine.js; tests/js holds the engine
+# to the package.  Here: every control changes what the page shows, Play trains, a link
+# recreates a configuration, "Copy as Python" gives lines that reproduce the run in
+# Python, a diverging run keeps a visible cost curve and the Python playground's message,
+# bad settings get the Python playground's messages, and the panels fit a phone.
+PLAY_WAIT_MS = 120_000
+
+SNAPSHOT = """() => Array.from(document.querySelectorAll('.bpp canvas')).map(c => c.toDataURL()).join('|')
+    + '|' + document.querySelector('.bpp-status').textContent"""
+
+
+class PlaygroundPage:
+    """Chapter 7 opened with a configuration in its address; ``visit`` holds its log."""
+
+    def __init__(self, browser, base, hash_="", width=1280, height=900):
+        self.visit = Visit(browser, f"{base}/{LIVE_PLAYGROUND}.html{'#' + hash_ if hash_ else ''}")
+        self.page = self.visit.page
+        self.page.set_viewport_size({"width": width, "height": height})
+        self.page.wait_for_function("() => window.bpPlayground && window.bpPlayground.status.textContent",
+                                    timeout=WAIT_MS)
+        self.page.locator(".bpp").scroll_into_view_if_needed()
+
+    def status(self):
+        return self.page.locator(".bpp-status").inner_text().strip()
+
+    def snapshot(self):
+        return self.page.evaluate(SNAPSHOT)
+
+    def step(self, n):
+        for _ in range(n):
+            self.page.locator("button", has_text="One epoch").click()
+
+    def play_to_the_end(self):
+        self.page.locator(".bpp-play").click()
+        self.page.wait_for_function("() => window.bpPlayground.finished && !window.bpPlayground.playing",
+                                    timeout=PLAY_WAIT_MS)
+
+    def close(self):
+        foreign = [u for u in self.visit.requests
+                   if urlsplit(u).scheme not in ("data", "blob", "about", "file")
+                   and urlsplit(u).hostname != "127.0.0.1"]
+        errors = list(self.visit.errors)
+        self.page.close()
+        assert not foreign, f"the playground asked other hosts: {foreign}"
+        assert not errors, f"console errors on the playground page: {errors}"
+
+
+@pytest.fixture()
+def playground(site, browser):
+    pages = []
+
+    def open_(hash_="", **kw):
+        pages.append(PlaygroundPage(browser, site, hash_, **kw))
+        return pages[-1]
+
+    yield open_
+    for p in pages:
+        p.close()
+
+
+def python_playground(**settings):
+    import backprop as bp
+
+    data = settings.pop("data", None)
+    return bp.widgets.playground(data, **settings)
+
+
+# Each control with a value other than the default: (selector, how, value).
+CONTROL_CHANGES = [
+    ("#bpp-data", "select", "xor"), ("#bpp-noise", "select", "0.4"), ("#bpp-split", "select", "20"),
+    ("#bpp-hidden", "fill", "4, 3"), ("#bpp-act1", "select", "tanh"), ("#bpp-act2", "select", "sigmoid"),
+    ("#bpp-output", "select", "identity"), ("#bpp-loss", "select", "mse"), ("#bpp-lr", "fill", "0.05"),
+    ("#bpp-epochs", "fill", "40"), ("#bpp-batch", "fill", "20"), ("#bpp-seed", "select", "3"),
+    ("#bpp-pointclass", "click", "1"),
+]
+
+
+def test_playground_every_control_changes_the_picture(playground):
+    """From the default settings, 3 epochs with and without each change: the pictures differ."""
+    base = playground()
+    base.step(3)
+    before = base.snapshot()
+    controls = base.page.evaluate("() => Array.from(document.querySelectorAll('.bpp select, .bpp input'))"
+                                  ".map(e => '#' + e.id)")
+    assert set(controls) == {c for c, _, _ in CONTROL_CHANGES}, "a control without a test below"
+    for selector, how, value in CONTROL_CHANGES:
+        p = playground()
+        el = p.page.locator(selector)
+        if how == "select":
+            el.select_option(value)
+        elif how == "fill":
+            el.fill(value)
+            el.press("Enter")
+            el.evaluate("e => e.dispatchEvent(new Event('change'))")
+        else:  # choose a class, then click the picture to add a point of it
+            el.select_option(value)
+            p.page.locator(".bpp-boundary").click(position={"x": 30, "y": 30})
+            assert "pts=" in p.page.evaluate("location.hash")
+        p.step(3)
+        assert p.snapshot() != before, f"{selector} = {value!r} changes nothing the reader sees"
+    # the buttons: Reset goes back to epoch 0; Copy as Python shows the lines
+    p = playground()
+    start = p.snapshot()
+    p.step(2)
+    assert p.snapshot() != start
+    p.page.locator("button", has_text="Reset").click()
+    assert p.snapshot() == start
+    p.page.locator("button", has_text="Copy as Python").click()
+    assert "bp.MLP([2, 8, 8, 1]" in p.page.locator(".bpp-python").inner_text()
+
+
+def test_playground_plays_and_the_cost_falls_on_the_moons(playground):
+    p = playground()
+    assert p.page.locator(".bpp-dz mjx-container").count() == 3, "the dZ table of 3 layers, typeset"
+    p.play_to_the_end()
+    costs = p.page.evaluate("() => window.bpPlayground.run.costs")
+    stats = p.page.evaluate("() => window.bpPlayground.stats")
+    assert len(costs) == 300 and costs[-1] < 0.2 * costs[0]
+    assert stats["frames"] > 1, "it drew only once while training"
+    assert p.status() == python_playground().message  # the Python playground's words and numbers
+
+
+def test_a_link_recreates_the_run_and_copy_as_python_reproduces_it(playground):
+    import numpy as np
+
+    p = playground("data=xor&hidden=4&act=tanh&lr=0.3&epochs=60&seed=3&batch=25&split=20")
+    assert p.page.locator("#bpp-data").input_value() == "xor"
+    assert p.page.locator("#bpp-hidden").input_value() == "4"
+    assert p.page.locator("#bpp-act1").input_value() == "tanh"
+    assert p.page.locator("#bpp-seed").input_value() == "3"
+    p.play_to_the_end()
+    page_costs = [float(c) for c in p.page.evaluate("() => window.bpPlayground.run.costs")]
+    page_J = float(p.page.evaluate("() => window.bpPlayground.J"))
+    p.page.locator("button", has_text="Copy as Python").click()
+    code = p.page.locator(".bpp-python").inner_text()
+    assert "batch_size=25" in code and "test = np.arange(len(y)) % 5 == 4" in code
+    scope = {}
+    exec(code.replace("print(", "(lambda *a, **k: None)("), scope)  # the lines, run quietly
+    np.testing.assert_allclose(page_costs, scope["history"].losses, rtol=1e-9, atol=0)
+    assert abs(page_J - scope["net"].cost(scope["X"], scope["y"])) <= 1e-9 * page_J
+    # without a split the page's verdict line is the Python playground's
+    q = playground("data=xor&hidden=4&act=tanh&lr=0.3&epochs=60&seed=3")
+    q.play_to_the_end()
+    assert q.status() == python_playground(data="xor", hidden=(4,), activations="tanh", lr=0.3,
+                                           epochs=60, seed=3).message
+
+
+def test_a_diverging_run_is_shown_with_its_message(playground):
+    import math
+
+    import numpy as np
+
+    p = playground("data=curve&lr=3")
+    p.play_to_the_end()
+    python = python_playground(data="curve", lr=3.0)
+    assert p.status() == python.message  # the epoch where J became infinite, and why
+    # (Playwright hands back a whole-number float such as 6.6e15 as a Python int)
+    costs = [float(c) for c in p.page.evaluate("() => window.bpPlayground.run.costs")]
+    assert len(costs) == python.result.diverged_at and all(math.isfinite(c) for c in costs)
+    assert np.allclose(costs, python.result.losses, rtol=1e-9, atol=0)
+    # the cost panel is not blank: its curve (drawn in #222) covers many pixels
+    dark = p.page.evaluate("""() => { const c = document.querySelector('.bpp-cost');
+        const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; let n = 0;
+        for (let i = 0; i < d.length; i += 4) if (d[i] < 60 && d[i + 1] < 60 && d[i + 2] < 60) n++;
+        return n; }""")
+    assert dark > 300, f"the cost panel of a diverged run is nearly blank ({dark} dark pixels)"
+
+
+@pytest.mark.parametrize("hash_, change", [
+    ("hidden=0", {"hidden": "0"}), ("hidden=8,0", {"hidden": "8, 0"}), ("lr=0", {"lr": 0.0}),
+    ("lr=-1", {"lr": -1.0}), ("output=identity", {"output": "identity"}),
+    ("batch=500", {"batch_size": "500"}), ("epochs=0", {"epochs": 0}),
+])
+def test_a_bad_setting_shows_the_python_playgrounds_message(playground, hash_, change):
+    p = playground(hash_)
+    python = python_playground(epochs=1)
+    python.set(**{"epochs": 300, **change})
+    assert python.error
+    assert p.status() == f"Cannot train: {python.error}"
+    before = p.snapshot()
+    p.page.locator(".bpp-play").click()
+    p.page.wait_for_timeout(300)
+    assert p.snapshot() == before  # nothing trains
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_playground_reads_at_1280_and_390_pixels(playground, width):
+    p = playground(width=width, height=900)
+    boxes = p.page.evaluate("""() => Array.from(document.querySelectorAll('.bpp canvas'))
+        .map(c => { const r = c.getBoundingClientRect(); return [r.left, r.top, r.width, r.right]; })""")
+    overflow = p.page.evaluate("() => { const r = document.querySelector('.bpp'); "
+                               "return r.scrollWidth - r.clientWidth; }")
+    assert overflow <= 1, f"the playground is {overflow}px wider than its column at {width}px"
+    assert all(right <= width for *_, right in boxes), f"a panel leaves the screen at {width}px"
+    if width == 390:
+        assert [round(b[0]) for b in boxes] == [round(boxes[0][0])] * 3, "the panels do not stack"
+        assert boxes[0][1] < boxes[1][1] < boxes[2][1]
+        assert all(b[2] >= 300 for b in boxes), "a panel narrower than 300px on a phone"
+    else:
+        assert boxes[0][1] == boxes[1][1], "the first two panels side by side on a wide screen"
+        assert all(b[2] >= 230 for b in boxes)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    p.page.locator(".bpp").screenshot(path=str(SCREENSHOTS / f"playground-{width}.png"))
+
+
+def test_the_playground_trains_opened_from_disk(built_book, browser):
+    v = Visit(browser, (built_book.html / f"{LIVE_PLAYGROUND}.html").as_uri())
+    try:
+        v.page.wait_for_function("() => window.bpPlayground && window.bpPlayground.run", timeout=WAIT_MS)
+        v.page.locator("button", has_text="One epoch").click()
+        assert v.page.evaluate("() => window.bpPlayground.epoch") == 1
+        foreign = [u for u in v.requests if urlsplit(u).scheme not in ("file", "data", "blob", "about")]
+        assert not foreign and not v.errors, (foreign, v.errors)
     finally:
         v.page.close()

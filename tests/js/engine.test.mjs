@@ -1,0 +1,156 @@
+// The page's engine against the package: `node --test tests/js` (tests/test_js_engine.py runs it).
+//
+// tests/js/fixtures.json is written by scripts/js_fixtures.py with bp.MLP and fit (never by
+// hand): for every activation and loss at several depths, the data, the initial W and b,
+// J per epoch and the final parameters.  From the same data and initial parameters the
+// engine must give every J to a relative 1e-9 and the final parameters to 1e-9.
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { after, test } from "node:test";
+
+import engine from "../../scripts/assets/engine.js";
+import core from "../../scripts/assets/playground-core.js";
+import npy from "../../scripts/assets/npy-random.js";
+import pageData from "../../scripts/assets/playground-data.js";
+
+const fixtures = JSON.parse(readFileSync(new URL("./fixtures.json", import.meta.url)));
+const RTOL = 1e-9;
+
+function relDiff(a, b) {
+  if (a === b) return 0;
+  return Math.abs(a - b) / Math.max(Math.abs(a), Math.abs(b));
+}
+
+function maxRelDiffDeep(a, b, path = "") {  // the largest relative difference of two nested arrays
+  if (typeof a === "number") return relDiff(a, b);
+  assert.equal(a.length, b.length, `length of ${path}`);
+  return Math.max(0, ...Array.from(a, (v, i) => maxRelDiffDeep(v, b[i], `${path}[${i}]`)));
+}
+
+function name(c) {
+  return `${c.sizes.join("-")} ${c.activations.join(",")} ${c.loss} lr=${c.lr}` +
+    (c.batch_size ? ` batch=${c.batch_size} seed=${c.seed}` : "");
+}
+
+// Mini-batch runs need NumPy's order: the page's generator after bp.MLP's initial weights.
+function trainMiniBatch(c) {
+  const { rng } = npy.initialParams(c.sizes, c.activations, pageData.seeds[c.seed]);
+  const run = new engine.Run({ activations: c.activations, loss: c.loss, W: c.W, b: c.b, X: c.X, y: c.y, lr: c.lr });
+  for (let e = 0; e < c.epochs && !run.diverged; e++) run.epoch(rng.permutation(c.X.length), c.batch_size);
+  if (!run.diverged) run.costs.push(run.cost());
+  return { costs: run.costs, ...run.params(), diverged: run.diverged };
+}
+
+let worst = 0;
+
+for (const c of fixtures.training) {
+  test(`engine equals MLP.fit: ${name(c)}`, () => {
+    const out = c.batch_size
+      ? trainMiniBatch(c)
+      : engine.train({ sizes: c.sizes, activations: c.activations, loss: c.loss, W: c.W, b: c.b,
+        X: c.X, y: c.y, lr: c.lr, epochs: c.epochs });
+    assert.equal(out.costs.length, c.costs.length, "number of costs");
+    if (c.diverged === null) {
+      assert.equal(out.diverged, null);
+      assert.equal(out.costs.length, c.epochs + 1);
+    } else {
+      assert.equal(out.diverged.epoch, c.diverged, "the epoch where J became infinite");
+    }
+    const dCost = maxRelDiffDeep(out.costs, c.costs, "costs");
+    const dW = maxRelDiffDeep(out.W, c.W_final, "W");
+    const db = maxRelDiffDeep(out.b, c.b_final, "b");
+    worst = Math.max(worst, dCost);
+    assert.ok(dCost <= RTOL, `costs differ by ${dCost}`);
+    assert.ok(dW <= RTOL && db <= RTOL, `final parameters differ by ${dW}, ${db}`);
+  });
+}
+
+test("the fixtures cover every activation, both losses, four depths, mini-batches and a divergence", () => {
+  const acts = new Set(fixtures.training.flatMap((c) => c.activations));
+  assert.deepEqual([...acts].sort(), ["identity", "relu", "sigmoid", "tanh"]);
+  assert.deepEqual([...new Set(fixtures.training.map((c) => c.loss))].sort(), ["bce", "mse"]);
+  assert.ok(new Set(fixtures.training.map((c) => c.sizes.length)).size >= 4);
+  assert.ok(fixtures.training.some((c) => c.batch_size));
+  assert.ok(fixtures.training.some((c) => c.diverged !== null));
+});
+
+test("the page's initial weights are bp.MLP's, bit for bit", () => {
+  for (const c of fixtures.init) {
+    const { W } = npy.initialParams(c.sizes, c.activations, pageData.seeds[c.seed]);
+    assert.deepEqual(W, c.W, `${c.sizes} seed ${c.seed}`);
+  }
+  for (const c of fixtures.training.filter((t) => t.batch_size)) {
+    assert.deepEqual(npy.initialParams(c.sizes, c.activations, pageData.seeds[c.seed]).W, c.W);
+  }
+});
+
+test("the page's messages for bad settings are the Python playground's, word for word", () => {
+  const limits = { maxWidth: 1000, maxHidden: 1000, seeds: [0] };  // only the Python checks
+  for (const c of fixtures.messages) {
+    const s = { ...core.DEFAULTS };
+    for (const [k, v] of Object.entries(c.change)) {
+      const key = { hidden: "hidden", lr: "lr", output: "output", loss: "loss", epochs: "epochs",
+        batch_size: "batch" }[k];
+      s[key] = String(v);
+    }
+    const problem = c.data === "curve" ? "regression" : "classification";
+    const m = pageData.datasets[c.data].m;
+    assert.throws(() => core.checkSettings(s, problem, m, limits), (e) => {
+      assert.equal(e.message, c.message, JSON.stringify(c.change));
+      return true;
+    });
+  }
+  assert.ok(fixtures.messages.length >= 20);
+});
+
+test("the divergence message is the Python playground's", () => {
+  const c = fixtures.diverged_message;
+  const d = pageData.datasets.curve, set = d.sets[core.pyRepr(d.default)];
+  const X = Array.from(npy.decode(set.X), (v) => [v]), y = Array.from(npy.decode(set.y));
+  const s = { ...core.DEFAULTS, data: "curve", lr: String(c.lr) };
+  const k = core.checkSettings(s, "regression", X.length, null);
+  const sizes = [1, ...k.hidden, 1], acts = [...k.activations, k.output];
+  const { W, b } = npy.initialParams(sizes, acts, pageData.seeds[k.seed]);
+  const out = engine.train({ sizes, activations: acts, loss: k.loss, W, b, X, y, lr: k.lr, epochs: k.epochs });
+  assert.equal(out.diverged.epoch, c.diverged_at);
+  assert.equal(core.divergedText(out.diverged.epoch, out.costs, k.lr), c.message);
+});
+
+test("train refuses bad input with a message that names the problem", () => {
+  const c = fixtures.training.find((t) => t.sizes.length === 3 && t.loss === "bce" && !t.batch_size);
+  const good = { sizes: c.sizes, activations: c.activations, loss: c.loss, W: c.W, b: c.b, X: c.X, y: c.y,
+    lr: c.lr, epochs: 2 };
+  const cases = [
+    [{ loss: "hinge" }, /unknown loss "hinge"/], [{ activations: ["relu"] }, /activations has 1 names/],
+    [{ lr: 0 }, /learning rate must be a positive/], [{ lr: NaN }, /learning rate/],
+    [{ epochs: 1.5 }, /epochs must be a whole number/], [{ y: c.y.slice(1) }, /y has \d+ targets/],
+    [{ W: [c.W[0].slice(1), ...c.W.slice(1)] }, /W\[0\] \(the book's W\[1\]\) must have/],
+    [{ X: c.X.map((r) => [r[0]]) }, /X must have m >= 1 rows of n_0 = 2/],
+  ];
+  for (const [change, message] of cases) {
+    assert.throws(() => engine.train({ ...good, ...change }), message, JSON.stringify(Object.keys(change)));
+  }
+  assert.equal(engine.train(good).costs.length, 3);
+});
+
+test("Python's number formats", () => {
+  const cases = [[0.5, "0.5"], [3, "3.0"], [-1e-5, "-1e-05"], [1e16, "1e+16"], [1.5e-7, "1.5e-07"],
+    [0.0001, "0.0001"], [123456789.0, "123456789.0"], [Infinity, "inf"], [NaN, "nan"]];
+  for (const [x, r] of cases) assert.equal(core.pyRepr(x), r);
+  const g = [[3, "3"], [0.3, "0.3"], [2.4e14, "2.4e+14"], [1e-5, "1e-05"], [123456.7, "123457"],
+    [1234567, "1.23457e+06"], [0.00012345678, "0.000123457"]];
+  for (const [x, r] of g) assert.equal(core.formatG(x), r);
+  assert.equal(core.formatG(0.693147, 3), "0.693");
+  assert.equal(core.formatG(241234567890123, 3), "2.41e+14");
+});
+
+test("a configuration survives the address", () => {
+  const s = { ...core.DEFAULTS, data: "xor", hidden: "4, 3", act: "tanh, relu", lr: "0.03", seed: "7",
+    batch: "10", split: "20", pts: "0.5,-1.25,1;1,2,0" };
+  assert.deepEqual(core.fromHash(`#${core.toHash(s)}`), s);
+  assert.deepEqual(core.parsePoints(s.pts), [[0.5, -1.25, 1], [1, 2, 0]]);
+});
+
+after(() => {  // a report line for the reader of the test log (the checks are above)
+  console.log(`engine vs package: max relative difference of J over ${fixtures.training.length} runs = ${worst}`);
+});
