@@ -12,7 +12,7 @@ losses.  ``import backprop`` needs only NumPy.  The submodules :mod:`backprop.pl
 
 import importlib
 
-from . import datasets, losses, reference
+from . import autodiff, datasets, init, losses, reference
 from .activations import ACTIVATIONS, sigmoid
 from .gradcheck import gradient_check, numerical_gradients, relative_error
 from .network import MLP, History, TrainingDiverged
@@ -34,7 +34,9 @@ __all__ = [
     "sigmoid",
     "ACTIVATIONS",
     "LOSSES",
+    "autodiff",
     "datasets",
+    "init",
     "losses",
     "reference",
     "plotting",
