@@ -164,28 +164,47 @@ class Var:
             pass
 
 
-def cost_graph(weights, biases, activations, loss, X, y):
+def cost_graph(weights, biases, activations, loss, X, y, nodes=None):
     """The cost J of a network as a graph of :class:`Var`, one node per scalar operation.
 
     Written as the book's forward pass (F1, F2, C), example by example, with
     ``weights[l - 1]`` = W[l] and ``biases[l - 1]`` = b[l] (nested lists or
     arrays) and X of shape (m, n_0).  Returns ``(J, W, b)``, where ``W[l - 1][j][k]``
     and ``b[l - 1][j]`` are the parameters' nodes (0-based, like ``net.weights``).
+    A dict ``nodes`` is filled with the first example's named nodes, under the
+    keys of :attr:`backprop.graphs.GraphDrawing.index` (indices from 1):
+    ``("x", k)``, ``("w", l, j, k)``, ``("b", l, j)``, ``("z", l, j)``,
+    ``("a", l, j)`` and ``("L",)``, its loss.
     """
     if loss not in ("bce", "mse"):
         raise ValueError(f'loss must be "bce" or "mse", got {loss!r}')
     W = [[[Var(w) for w in row] for row in Wl] for Wl in weights]
     b = [[Var(float(bj[0]) if hasattr(bj, "__len__") else bj) for bj in bl] for bl in biases]
+    named = {}
+    for l, (Wl, bl) in enumerate(zip(W, b), start=1):
+        for j, (row, bj) in enumerate(zip(Wl, bl), start=1):
+            named[("b", l, j)] = bj
+            named.update({("w", l, j, k): w for k, w in enumerate(row, start=1)})
     J, m = 0.0, len(X)
-    for x, y_i in zip(X, y):
-        a = list(x)  # a[0] = x, one example
-        for Wl, bl, g in zip(W, b, activations):
+    for i, (x, y_i) in enumerate(zip(X, y)):
+        a = [Var(xk) for xk in x]  # a[0] = x, one example
+        names = {("x", k): xk for k, xk in enumerate(a, start=1)}
+        for l, (Wl, bl, g) in enumerate(zip(W, b, activations), start=1):
             z = [sum((w * ak for w, ak in zip(row, a)), bj) for row, bj in zip(Wl, bl)]  # (F1)
             a = [zj if g == "identity" else getattr(zj, g)() for zj in z]  # (F2)
+            names.update({("z", l, j): zj for j, zj in enumerate(z, start=1)})
+            names.update({("a", l, j): aj for j, aj in enumerate(a, start=1)})
         targets = y_i if hasattr(y_i, "__len__") else [y_i]
-        for ak, yk in zip(a, targets):  # the loss, summed over the output units
+        L_i = 0.0  # the loss of example i, summed over the output units
+        for ak, yk in zip(a, targets):
             if loss == "bce":
-                J = J - (yk * ak.log() + (1 - yk) * (1 - ak).log())
+                L_i = L_i - (yk * ak.log() + (1 - yk) * (1 - ak).log())
             else:
-                J = J + (yk - ak) ** 2
+                L_i = L_i + (yk - ak) ** 2
+        if i == 0:
+            named.update(names)
+            named[("L",)] = L_i
+        J = J + L_i
+    if nodes is not None:
+        nodes.update(named)
     return J / m, W, b  # (C) the mean over the m examples

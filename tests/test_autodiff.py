@@ -236,3 +236,48 @@ def test_a_deep_graph_needs_no_recursion():
         f = f * 1.0001
     f.backward()
     assert x.adjoint == pytest.approx(1.0001 ** 5000, rel=1e-12)
+
+
+def test_the_graph_with_numbers_shows_the_values_and_gradients_of_trace():
+    """Every drawn value and adjoint against net.trace (B1-B4, another code path), one example."""
+    import matplotlib.pyplot as plt
+
+    from backprop.graph_numbers import graph_with_numbers
+
+    net = bp.MLP([1, 2, 2], ["sigmoid", "sigmoid"], "bce", seed=0)
+    x, y = np.array([[0.5]]), np.array([[1.0, 0.0]])
+    t = net.trace(x, y)
+    shown = graph_with_numbers(net.weights, net.biases, net.activations, "bce", x[0], y[0])
+    expected = {("L",): (t.J, 1.0), ("x", 1): (0.5, None)}
+    for l in (1, 2):
+        for j in (1, 2):
+            expected[("z", l, j)] = (t[l].Z[j - 1, 0], t[l].dZ[j - 1, 0])  # m = 1: dZ is dJ/dz
+            expected[("b", l, j)] = (net.biases[l - 1][j - 1, 0], t[l].db[j - 1, 0])
+            for k in (1, 2)[: net.sizes[l - 1]]:
+                expected[("w", l, j, k)] = (net.weights[l - 1][j - 1, k - 1], t[l].dW[j - 1, k - 1])
+    for name, key in shown.drawing.index.items():
+        if key in expected:
+            value, adjoint = expected[key]
+            assert shown.values[name] == pytest.approx(value, rel=1e-12, abs=1e-15)
+            if adjoint is not None:
+                assert shown.adjoints[name] == pytest.approx(adjoint, rel=1e-12, abs=1e-15)
+    assert len(shown.order) == len(set(shown.order)) == 20 and shown.order[0] == "L"
+    assert {"y_1", "y_2"} - set(shown.order) == {"y_1", "y_2"}  # targets are data
+    partial = graph_with_numbers(net.weights, net.biases, net.activations, "bce", x[0], y[0], steps=3)
+    assert list(partial.adjoints) == shown.order[:3] and partial.current == shown.order[2]
+    with pytest.raises(ValueError, match="steps must be an integer from 0 to 20"):
+        graph_with_numbers(net.weights, net.biases, net.activations, "bce", x[0], y[0], steps=21)
+    plt.close("all")
+
+
+def test_the_backward_player_has_one_frame_per_step_linked_to_its_play_button():
+    net = bp.MLP([2, 1], ["sigmoid"], "bce", seed=0)
+    player = bp.widgets.backward_player(net.weights, net.biases, net.activations, "bce",
+                                        [1.0, -2.0], [1.0])
+    n = len(player.order)
+    assert n == 8 and len(player.stack.children) == len(player.captions) == n + 1
+    assert player.play.max == n and len(player.slider.options) == n + 1
+    assert [(link.source[1], link.target[1]) for link in player.links] == [
+        ("value", "index"), ("index", "selected_index")]
+    assert player.captions[0].startswith("step 0 of 8") and "$w_{1}$" in "".join(player.captions)
+    assert all(img.value[:8] == b"\x89PNG\r\n\x1a\n" for img in player.stack.children)
