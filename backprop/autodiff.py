@@ -25,7 +25,9 @@ from __future__ import annotations
 import math
 import numbers
 
-__all__ = ["Var", "cost_graph"]
+import numpy as np
+
+__all__ = ["Var", "cost_graph", "gradients"]
 
 
 def _number(x, what):
@@ -148,20 +150,29 @@ class Var:
         return order
 
     def backward_steps(self):
-        """:meth:`backward`, one node at a time: yields each node after it passed on its adjoint."""
+        """backward(), one node at a time: yields each node once it has
+        passed its adjoint on to its parents."""
         order = self.topological_order()
-        for v in order:  # reset: a second backward() gives the same adjoints, not twice them
-            v.adjoint = 0.0
-        self.adjoint = 1.0  # ∂J/∂J
-        for v in reversed(order):  # every node after all the nodes that use it
+        for v in order:  # reset, so that a second backward() gives the same
+            v.adjoint = 0.0  # adjoints, not more
+        self.adjoint = 1.0  # dJ/dJ
+        for v in reversed(order):  # each node after all the nodes that use it
             for u, local in v.parents:
-                u.adjoint += v.adjoint * local  # chain rule; += adds the uses at a fork
+                u.adjoint += v.adjoint * local  # chain rule; += adds at a fork
             yield v
 
     def backward(self):
         """Set every node's adjoint to ∂self/∂node: reset all to 0, own to 1, then propagate."""
         for _ in self.backward_steps():
             pass
+
+
+def gradients(W, b):
+    """The adjoints of the parameter nodes of :func:`cost_graph` as ``(dWs, dbs)``,
+    shaped like ``net.gradients``: ``dWs[l - 1]`` (n_l, n_{l-1}), ``dbs[l - 1]`` (n_l, 1)."""
+    dWs = [np.array([[w.adjoint for w in row] for row in Wl]) for Wl in W]
+    dbs = [np.array([[bj.adjoint] for bj in bl]) for bl in b]
+    return dWs, dbs
 
 
 def cost_graph(weights, biases, activations, loss, X, y, nodes=None):
