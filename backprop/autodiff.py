@@ -183,7 +183,7 @@ def cost_graph(weights, biases, activations, loss, X, y, nodes=None):
     arrays) and X of shape (m, n_0).  Returns ``(J, W, b)``, where ``W[l - 1][j][k]``
     and ``b[l - 1][j]`` are the parameters' nodes (0-based, like ``net.weights``).
     A dict ``nodes`` is filled with the first example's named nodes, under the
-    keys of :attr:`backprop.graphs.GraphDrawing.index` (indices from 1):
+    keys of ``index`` of :class:`backprop.graphs.GraphDrawing` (indices from 1):
     ``("x", k)``, ``("w", l, j, k)``, ``("b", l, j)``, ``("z", l, j)``,
     ``("a", l, j)`` and ``("L",)``, its loss.
     """
