@@ -16,7 +16,7 @@ floors of the package).  The submodules :mod:`backprop.plotting`
 
 import importlib
 
-from . import activations, datasets, equations, graph, losses, reference, runs
+from . import activations, autodiff, datasets, equations, graph, init, losses, reference, runs
 from .activations import ACTIVATIONS, sigmoid
 from .gradcheck import gradient_check, numerical_gradients, relative_error
 from .network import MLP, History, TrainingDiverged
@@ -39,9 +39,11 @@ __all__ = [
     "ACTIVATIONS",
     "LOSSES",
     "activations",
+    "autodiff",
     "datasets",
     "equations",
     "graph",
+    "init",
     "losses",
     "reference",
     "runs",

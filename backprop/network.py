@@ -51,6 +51,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import activations as _act
+from . import init as _init
 from . import losses as _losses
 from . import reference
 from .validation import (
@@ -169,6 +170,10 @@ class MLP:
     seed : int or None
         Seeds NumPy's ``default_rng``, which draws the initial weights and the
         mini-batch order.  The same seed gives bit-identical results.
+    init : str or tuple
+        How the initial weights are drawn (:mod:`backprop.init`): ``"auto"``
+        (the default, see Initialisation below), ``"he"``, ``"lecun"``,
+        ``"glorot"``, ``"zeros"`` or ``("normal", sigma)``.
 
     Attributes
     ----------
@@ -182,25 +187,29 @@ class MLP:
         b[l], shape (n_l, 1).  Views into the network's parameters: writing
         into them changes the network.
     rng : numpy.random.Generator
+    init : str or tuple
+        The scheme that drew the initial weights, as checked by
+        :func:`backprop.init.check_init`; ``None`` for :meth:`from_params`.
 
     Initialisation
     --------------
-    Biases start at zero.  Weights W[l] are drawn from a normal distribution
-    with mean 0 and standard deviation ``sqrt(2 / n_{l-1})`` for a ReLU layer
-    (He et al., 2015) and ``sqrt(1 / n_{l-1})`` otherwise (LeCun/Xavier
-    scaling), so that the pre-activations Z[l] start with roughly unit variance.
+    Biases start at zero.  With ``init="auto"`` weights W[l] are drawn from a
+    normal distribution with mean 0 and standard deviation ``sqrt(2 / n_{l-1})``
+    for a ReLU layer (He et al., 2015) and ``sqrt(1 / n_{l-1})`` otherwise
+    (LeCun), so that the pre-activations Z[l] start with roughly unit variance
+    (chapter 10 derives and measures it).
     """
 
-    def __init__(self, sizes, activations, loss="bce", seed=0):
+    def __init__(self, sizes, activations, loss="bce", seed=0, init="auto"):
         self.sizes = check_sizes(sizes)
         self.activations = check_activation_names(activations, len(self.sizes) - 1)
         self.loss = check_loss(loss, self.activations[-1])
+        self.init = _init.check_init(init)
         self.L = len(self.sizes) - 1
         self.rng = np.random.default_rng(seed)
         self._allocate()
-        for W, n_in, g in zip(self.weights, self.sizes[:-1], self.activations):
-            scale = math.sqrt((2.0 if g == "relu" else 1.0) / n_in)
-            W[...] = self.rng.normal(0.0, scale, size=W.shape)
+        for W, n_in, n_out, g in zip(self.weights, self.sizes[:-1], self.sizes[1:], self.activations):
+            W[...] = self.rng.normal(0.0, _init.std(self.init, n_in, n_out, g), size=W.shape)
 
     # ----------------------------------------------------------------- setup
     def _allocate(self):
@@ -265,6 +274,7 @@ class MLP:
         for W, b, W_new, b_new in zip(net.weights, net.biases, Ws, bs):
             W[...] = W_new
             b[...] = b_new
+        net.init = None  # the parameters were given, not drawn
         return net
 
     def copy(self):
@@ -272,6 +282,7 @@ class MLP:
         net = MLP.from_params(self.weights, self.biases, self.activations, self.loss)
         net.rng = np.random.default_rng()
         net.rng.bit_generator.state = self.rng.bit_generator.state
+        net.init = self.init
         return net
 
     @property

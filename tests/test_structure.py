@@ -32,7 +32,7 @@ def modules():
 def floor_of(name):
     if name.startswith("backprop.widgets"):
         return "widgets"
-    if name in ("backprop.canvas", "backprop.plotting", "backprop.graph_drawing"):
+    if name in ("backprop.canvas", "backprop.plotting", "backprop.graph_drawing", "backprop.graph_numbers"):
         return "figures"
     return "core"
 

@@ -16,6 +16,8 @@
   prints the one line of Python that recreates its configuration.
 - :func:`static_playground` is its precomputed form for static pages: data
   set x depth x learning rate, with a Play button over the epochs.
+- :func:`backward_player` steps through one example's backward pass node by
+  node on its computational graph with numbers (chapter 9), also without a kernel.
 
 The figures are rendered to PNG into ``ipywidgets.Image``, so they need
 neither ipympl nor a browser-side plotting library.  Every widget trains
@@ -25,6 +27,7 @@ holds the costs, the snapshots, the gradient sizes and the verdict);
 """
 
 from ..runs import frame_epochs
+from .backward_player import BackwardPlayer, backward_player
 from .explorer import StaticExplorer, static_explorer
 from .figure import PlaygroundFigure, TrainingFigure
 from .live import LiveTrainer, live_trainer
@@ -34,6 +37,7 @@ from .playground import Playground, playground
 from .static_playground import StaticPlayground, static_playground
 
 __all__ = [
+    "BackwardPlayer",
     "LiveTrainer",
     "Playground",
     "PlaygroundFigure",
@@ -41,6 +45,7 @@ __all__ = [
     "StaticPlayground",
     "TrainingFigure",
     "TrainingPlayer",
+    "backward_player",
     "binder_url",
     "frame_epochs",
     "live_trainer",
@@ -52,8 +57,8 @@ __all__ = [
 
 # The public objects are documented (and shown in reprs and help) as backprop.widgets.X,
 # where readers import them from, not under the module that happens to define them.
-for _obj in (LiveTrainer, Playground, PlaygroundFigure, StaticExplorer, StaticPlayground,
-             TrainingFigure, TrainingPlayer, binder_url, live_trainer, playground, static_explorer,
-             static_playground, training_player):
+for _obj in (BackwardPlayer, LiveTrainer, Playground, PlaygroundFigure, StaticExplorer,
+             StaticPlayground, TrainingFigure, TrainingPlayer, backward_player, binder_url,
+             live_trainer, playground, static_explorer, static_playground, training_player):
     _obj.__module__ = __name__
 del _obj
