@@ -17,11 +17,12 @@ from .network import MLP, TrainingDiverged
 from .validation import check_positive_int
 
 __all__ = ["Run", "record", "verdict", "cost_after", "gradient_sizes", "frame_epochs",
-           "record_epochs", "CONVERGED", "NOT_CONVERGED", "DIVERGED", "SETTLED_RTOL"]
+           "record_epochs", "CONVERGED", "NOT_CONVERGED", "DIVERGED", "SETTLED_RTOL", "ROSE_RTOL"]
 
 # The verdict of a run (see :func:`verdict`).
 CONVERGED, NOT_CONVERGED, DIVERGED = "converged", "did not converge", "diverged"
 SETTLED_RTOL = 0.01  # "converged": J moved by less than 1% over the last tenth of the epochs
+ROSE_RTOL = 1e-9  # a rise of J smaller than this (relative) is rounding, not divergence
 
 
 def cost_after(net, X, y):
@@ -38,13 +39,15 @@ def verdict(losses, J):
     ``J`` the cost after the last update.
 
     - diverged: J became infinite or NaN, or it ended above where it started
-      (J after the last update > J before the first one);
+      by more than rounding (J after the last update > J before the first one
+      times 1 + ``ROSE_RTOL``: a J that stays flat, as with all weights zero,
+      may end an ulp above its start);
     - converged: not diverged, and over the last tenth of the epochs (at
       least the last two) J stayed within 1% (``SETTLED_RTOL``) of its
       smallest value there: training has settled;
     - did not converge: anything else (J still falling, or oscillating).
     """
-    if not math.isfinite(J) or (len(losses) and J > losses[0]):
+    if not math.isfinite(J) or (len(losses) and J > losses[0] * (1 + ROSE_RTOL)):
         return DIVERGED
     w = max(2, len(losses) // 10)
     window = np.append(losses[-w:], J) if len(losses) >= w else None

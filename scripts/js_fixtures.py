@@ -100,16 +100,17 @@ def training_cases():
 
 
 def init_cases():
-    """bp.MLP's initial weights for several shapes and seeds (the page rebuilds them)."""
+    """bp.MLP's initial weights for several shapes, seeds and schemes (the page rebuilds them)."""
     cases = []
     for sizes, acts in [([2, 8, 8, 1], ["relu", "relu", "sigmoid"]),
                         ([2, 1], ["sigmoid"]),
                         ([1, 3, 8, 1], ["tanh", "relu", "identity"]),
                         ([2] + [MAX_WIDTH] * MAX_HIDDEN + [1], ["sigmoid"] * MAX_HIDDEN + ["sigmoid"])]:
         for seed in (0, 3, 9):
-            net = bp.MLP(sizes, acts, "mse", seed=seed)
-            cases.append({"sizes": sizes, "activations": acts, "seed": seed,
-                          "W": [tolist(W) for W in net.weights]})
+            for init in bp.init.SCHEMES:
+                net = bp.MLP(sizes, acts, "mse", seed=seed, init=init)
+                cases.append({"sizes": sizes, "activations": acts, "seed": seed, "init": init,
+                              "W": [tolist(W) for W in net.weights]})
     return cases
 
 
@@ -123,6 +124,7 @@ BAD_SETTINGS = [
     {"data": "curve", "loss": "bce", "output": "sigmoid"},
     {"epochs": 0}, {"epochs": -3}, {"epochs": 200_000},
     {"batch_size": "500"}, {"batch_size": "0"}, {"batch_size": "x"},
+    {"init": "uniform"}, {"init": "normal"},
 ]
 
 

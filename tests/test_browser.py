@@ -770,7 +770,7 @@ CONTROL_CHANGES = [
     ("#bpp-hidden", "fill", "4, 3"), ("#bpp-act1", "select", "tanh"), ("#bpp-act2", "select", "sigmoid"),
     ("#bpp-output", "select", "identity"), ("#bpp-loss", "select", "mse"), ("#bpp-lr", "fill", "0.05"),
     ("#bpp-epochs", "fill", "40"), ("#bpp-batch", "fill", "20"), ("#bpp-seed", "select", "3"),
-    ("#bpp-pointclass", "click", "1"),
+    ("#bpp-init", "select", "glorot"), ("#bpp-pointclass", "click", "1"),
 ]
 
 
@@ -822,8 +822,9 @@ def test_playground_plays_and_the_cost_falls_on_the_moons(playground):
 def test_a_link_recreates_the_run_and_copy_as_python_reproduces_it(playground):
     import numpy as np
 
-    p = playground("data=xor&hidden=4&act=tanh&lr=0.3&epochs=60&seed=3&batch=25&split=20")
+    p = playground("data=xor&hidden=4&act=tanh&lr=0.3&epochs=60&seed=3&batch=25&split=20&init=glorot")
     assert p.page.locator("#bpp-data").input_value() == "xor"
+    assert p.page.locator("#bpp-init").input_value() == "glorot"
     assert p.page.locator("#bpp-hidden").input_value() == "4"
     assert p.page.locator("#bpp-act1").input_value() == "tanh"
     assert p.page.locator("#bpp-seed").input_value() == "3"
@@ -833,6 +834,7 @@ def test_a_link_recreates_the_run_and_copy_as_python_reproduces_it(playground):
     p.page.locator("button", has_text="Copy as Python").click()
     code = p.page.locator(".bpp-python").inner_text()
     assert "batch_size=25" in code and "test = np.arange(len(y)) % 5 == 4" in code
+    assert "init='glorot'" in code
     scope = {}
     exec(code.replace("print(", "(lambda *a, **k: None)("), scope)  # the lines, run quietly
     np.testing.assert_allclose(page_costs, scope["history"].losses, rtol=1e-9, atol=0)

@@ -30,6 +30,8 @@ CONFIGS = [
     {"loss": "mse", "output": "sigmoid", "epochs": 60, "batch_size": 25, "seed": 3},
     {"data": "curve", "hidden": (8,), "activations": "tanh", "output": "tanh", "epochs": 80},
     {"data": "circles", "lr": 0.05, "epochs": 30, "activations": "sigmoid"},
+    {"init": "glorot", "epochs": 40},
+    {"data": "xor", "hidden": (4,), "init": ("normal", 0.3), "epochs": 30},
 ]
 
 
@@ -75,6 +77,10 @@ def test_same_settings_as_a_plain_mlp():
     history = net.fit(X, y, lr=0.2, epochs=70, batch_size=30)
     assert np.array_equal(history.losses, pg.result.losses)
     assert net.cost(X, y) == pg.result.J
+    pg.set(init="lecun")  # the initial weights' scheme of chapter 10, as MLP takes it
+    net = bp.MLP([2, 5, 4, 1], ["tanh", "relu", "sigmoid"], "bce", seed=4, init="lecun")
+    history = net.fit(X, y, lr=0.2, epochs=70, batch_size=30)
+    assert np.array_equal(history.losses, pg.result.losses) and pg.net.init == "lecun"
 
 
 # ------------------------------------------------------------ readable messages
@@ -97,6 +103,9 @@ BAD = [
     ({"output": "softmax"}, "unknown output activation 'softmax'"),
     ({"seed": -1}, "the seed must be a whole number >= 0"),
     ({"epochs": 10**6}, "at most 100000 epochs"),
+    ({"init": "uniform"}, "unknown init 'uniform'; choose one of \"auto\""),
+    ({"init": 0.3}, "init=0.3 is a bare number"),
+    ({"init": ("normal", -1.0)}, "must be finite and >= 0"),
 ]
 
 

@@ -103,3 +103,14 @@ def test_epoch_schedules():
     assert R.record_epochs(300, 4) == [0, 100, 200, 300]
     with pytest.raises(ValueError, match="frames must be at least 2"):
         R.frame_epochs(10, 1)
+
+
+def test_a_flat_cost_is_not_divergence_but_a_real_rise_is():
+    """J that stays put to within rounding (all weights zero) is no divergence; a rise beyond it is."""
+    flat = np.full(10, math.log(2.0))
+    assert R.verdict(flat, np.nextafter(math.log(2.0), 1.0)) != R.DIVERGED  # one ulp above
+    assert R.verdict(flat, math.log(2.0) * (1 + 1e-6)) == R.DIVERGED
+    X, y = data()
+    zeros = bp.MLP([X.shape[1], 4, 1], ["relu", "sigmoid"], "bce", seed=0, init="zeros")
+    run = R.record(zeros, X, y, 0.5, 50)
+    assert run.verdict != R.DIVERGED and abs(run.J - run.losses[0]) < 1e-3

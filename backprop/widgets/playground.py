@@ -64,7 +64,7 @@ class Playground:
     controls : dict
         The control widgets by setting name (``"data"``, ``"hidden"``,
         ``"activations"``, ``"output"``, ``"loss"``, ``"lr"``, ``"epochs"``,
-        ``"batch_size"``, ``"seed"``).
+        ``"batch_size"``, ``"seed"``, ``"init"``).
     X, y : the training data.
     checked : the settings of the last run, checked (a ``Checked``), or None
         if the settings have an error.
@@ -85,7 +85,7 @@ class Playground:
 
     def __init__(self, data=None, *, X=None, y=None, hidden=DEFAULTS.hidden,
                  activations=DEFAULTS.activations, output=None, loss=None, lr=DEFAULTS.lr,
-                 epochs=DEFAULTS.epochs, batch_size=None, seed=DEFAULTS.seed):
+                 epochs=DEFAULTS.epochs, batch_size=None, seed=DEFAULTS.seed, init=DEFAULTS.init):
         if (X is None) != (y is None):
             raise ValueError("give both X and y (your own data), or neither")
         if X is not None:
@@ -107,7 +107,7 @@ class Playground:
             "data": OWN_DATA if self.own_data else data, "hidden": self._text(hidden),
             "activations": self._text(activations), "output": output, "loss": loss, "lr": lr,
             "epochs": epochs, "batch_size": "all" if batch_size is None else str(batch_size),
-            "seed": seed,
+            "seed": seed, "init": init,
         }
         self._view = None
         self.result = self.net = self.error = self.checked = None
@@ -179,7 +179,8 @@ class Playground:
         v = self._values
         return Settings(data=None if self.own_data else v["data"], hidden=v["hidden"],
                         activations=v["activations"], output=v["output"], loss=v["loss"],
-                        lr=v["lr"], epochs=v["epochs"], batch_size=v["batch_size"], seed=v["seed"])
+                        lr=v["lr"], epochs=v["epochs"], batch_size=v["batch_size"], seed=v["seed"],
+                        init=v["init"])
 
     def set(self, **settings):
         """Change settings (names as in :func:`playground`) and retrain once; returns ``self``.
@@ -391,10 +392,13 @@ def playground(data=None, *, X=None, y=None, **settings):
     default: log loss for points, squared error for the curve), ``output``
     (the output layer's activation; default: sigmoid for the log loss,
     identity for the squared error), ``lr``, ``epochs``, ``batch_size``
-    (None: full batch) and ``seed`` (the initial weights and the order of
-    the mini-batches).  At most 8 hidden layers of 256 units and 100000
-    epochs, so that a retrain stays interactive.  The network is ``MLP([n_0, *hidden, 1],
-    [*activations, output], loss, seed)`` trained by ``fit``, so the same
+    (None: full batch), ``seed`` (the initial weights and the order of
+    the mini-batches) and ``init`` (how the initial weights are scaled:
+    ``"auto"``, ``"he"``, ``"lecun"``, ``"glorot"``, ``"zeros"`` or
+    ``("normal", sigma)``, as :class:`~backprop.MLP` takes it; chapter 10).
+    At most 8 hidden layers of 256 units and 100000 epochs, so that a retrain
+    stays interactive.  The network is ``MLP([n_0, *hidden, 1],
+    [*activations, output], loss, seed, init)`` trained by ``fit``, so the same
     settings always give the same numbers.
 
     The widget retrains whenever a control changes (a run longer than a

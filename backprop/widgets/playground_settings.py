@@ -17,6 +17,7 @@ import numpy as np
 from .. import activations as _activations
 from .. import datasets
 from .. import losses as _losses
+from ..init import check_init
 from ..network import MLP
 from ..validation import as_float_array, check_learning_rate, check_positive_int, check_X
 
@@ -55,6 +56,7 @@ class Settings:
     epochs: int = 300
     batch_size: int | None = None
     seed: int = 0
+    init: str | tuple = "auto"
 
 
 DEFAULTS = Settings()
@@ -183,10 +185,11 @@ class Checked:
     batch_size: int | None
     seed: int
     problem: str
+    init: str | tuple = "auto"
 
     def network(self, n_0):
         return MLP([n_0, *self.hidden, 1], [*self.activations, self.output], loss=self.loss,
-                   seed=self.seed)
+                   seed=self.seed, init=self.init)
 
 
 def default_loss(problem):
@@ -231,7 +234,11 @@ def check_settings(s, X, y):
     if epochs > 100_000:
         raise ValueError(f"epochs = {epochs}: the playground trains at most 100000 epochs")
     batch_size = parse_batch_size(s.batch_size, X.shape[0])
-    return Checked(s, hidden, acts, output, loss, lr, epochs, batch_size, seed, problem)
+    try:
+        init = check_init(s.init)
+    except TypeError as e:
+        raise ValueError(str(e)) from None
+    return Checked(s, hidden, acts, output, loss, lr, epochs, batch_size, seed, problem, init)
 
 
 def config_line(checked, data=None, own_data=False):
@@ -257,7 +264,7 @@ def config_line(checked, data=None, own_data=False):
         args.append(f"loss={loss!r}")
     if checked.output != _losses.get(loss).default_output:
         args.append(f"output={checked.output!r}")
-    for name in ("lr", "epochs", "batch_size", "seed"):
+    for name in ("lr", "epochs", "batch_size", "seed", "init"):
         value = getattr(checked, name)
         if value != getattr(DEFAULTS, name):
             args.append(f"{name}={value!r}")

@@ -18,6 +18,7 @@ import numpy as np
 from .. import activations as _activations
 from .. import equations
 from .. import losses as _losses
+from ..init import SCHEMES
 from ..runs import DIVERGED
 from .pieces import status_html
 
@@ -88,7 +89,8 @@ class PlaygroundView:
         small = widgets.Layout(width="auto")
         outputs = list(_activations.ACTIVATIONS)
         losses = [(loss.title, name) for name, loss in _losses.LOSSES.items()]
-        self.options = {"output": outputs, "loss": list(_losses.LOSSES)}
+        inits = list(SCHEMES) if v["init"] in SCHEMES else [*SCHEMES, v["init"]]  # ("normal", s) too
+        self.options = {"output": outputs, "loss": list(_losses.LOSSES), "init": inits}
         c = {
             "data": widgets.Dropdown(options=data_names, value=v["data"], description="data",
                                      disabled=own_data, style=wide, layout=small),
@@ -110,6 +112,8 @@ class PlaygroundView:
                                        layout=widgets.Layout(width="150px")),
             "seed": widgets.IntText(value=v["seed"], description="seed", style=wide,
                                     layout=widgets.Layout(width="120px")),
+            "init": widgets.Dropdown(options=[(str(i), i) for i in inits], value=v["init"],
+                                     description="initial weights", style=wide, layout=small),
         }
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px",
                                                                         max_width="100%"))
@@ -120,7 +124,7 @@ class PlaygroundView:
         self.widget = widgets.VBox([
             widgets.HBox([c["data"], c["loss"], c["output"]]),
             widgets.HBox([c["hidden"], c["activations"]]),
-            widgets.HBox([c["lr"], c["epochs"], c["batch_size"], c["seed"]]),
+            widgets.HBox([c["lr"], c["epochs"], c["batch_size"], c["seed"], c["init"]]),
             self.image, self.status_html, self.config_html, self.delta_html,
         ])
         self._holding = False

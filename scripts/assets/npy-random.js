@@ -62,18 +62,28 @@
     return new Float64Array(bytes.buffer);
   }
 
-  // bp.MLP(sizes, activations, seed=seed)'s initial W and b, and its generator after them.
-  // seedData: {normals (base64), state, inc, extra} from playground-data.js.
-  function initialParams(sizes, activations, seedData) {
+  // sigma_l of backprop/init.py's std(init, n_in, n_out, activation), for the named schemes
+  function initStd(init, nIn, nOut, activation) {
+    if (init === "auto") init = activation === "relu" ? "he" : "lecun";
+    if (init === "he") return Math.sqrt(2.0 / nIn);
+    if (init === "lecun") return Math.sqrt(1.0 / nIn);
+    if (init === "glorot") return Math.sqrt(2.0 / (nIn + nOut));
+    if (init === "zeros") return 0.0;
+    throw new Error(`unknown init ${init}`);
+  }
+
+  // bp.MLP(sizes, activations, seed=seed, init=init)'s initial W and b, and its generator
+  // after them. seedData: {normals (base64), state, inc, extra} from playground-data.js.
+  function initialParams(sizes, activations, seedData, init = "auto") {
     const z = decode(seedData.normals);
     const W = [], b = [];
     let k = 0;
     for (let l = 1; l < sizes.length; l++) {
-      const nIn = sizes[l - 1], scale = Math.sqrt((activations[l - 1] === "relu" ? 2 : 1) / nIn);
+      const nIn = sizes[l - 1], scale = initStd(init, nIn, sizes[l], activations[l - 1]);
       const Wl = [];
       for (let i = 0; i < sizes[l]; i++) {
         const row = [];
-        for (let j = 0; j < nIn; j++) row.push(scale * z[k++]);  // rng.normal(0, scale): 0 + scale z
+        for (let j = 0; j < nIn; j++) row.push(0 + scale * z[k++]);  // rng.normal(0, scale): 0 + scale z
         Wl.push(row);
       }
       W.push(Wl);
@@ -87,5 +97,5 @@
     return { W, b, rng };
   }
 
-  return { PCG64, decode, initialParams };
+  return { PCG64, decode, initStd, initialParams };
 });

@@ -13,11 +13,13 @@
   const LOSS_NAMES = { bce: "log loss", mse: "squared error" };
   const DEFAULT_OUTPUT = { bce: "sigmoid", mse: "identity" };
   const REGRESSION_DATA = ["curve"];
-  const SPLITS = { 0: null, 20: 5, 50: 2 };  // test share in % -> every k-th point is a test point
+  const SPLITS = { 0: null, 20: 5, 50: 2 };
+  // backprop/init.py: SCHEMES, the initial weights' scale (chapter 10); the page offers the names
+  const INIT_NAMES = ["auto", "he", "lecun", "glorot", "zeros"];  // test share in % -> every k-th point is a test point
 
   const DEFAULTS = {
     data: "moons", noise: null, hidden: "8, 8", act: "relu", output: "", loss: "",
-    lr: "0.5", epochs: "300", batch: "all", seed: "0", split: "0", pts: "",
+    lr: "0.5", epochs: "300", batch: "all", seed: "0", split: "0", pts: "", init: "auto",
   };
 
   // ---- Python's formatting of numbers and strings, for messages worded as Python's
@@ -160,6 +162,11 @@
     if (!/^\d+$/.test(String(s.seed).trim())) throw new Error(`the seed must be a whole number >= 0, got ${pyStr(String(s.seed))}`);
     if (epochs > 100000) throw new Error(`epochs = ${epochs}: the playground trains at most 100000 epochs`);
     const batch = parseBatch(s.batch, m);
+    const init = s.init === undefined || s.init === "" ? "auto" : s.init;
+    if (!INIT_NAMES.includes(init)) {  // backprop.init.check_init's wording
+      const hint = init === "normal" ? ' (for a fixed scale write ("normal", sigma))' : "";
+      throw new Error(`unknown init ${pyStr(init)}${hint}; choose one of ${INIT_NAMES.map((n) => `"${n}"`).join(", ")} or ("normal", sigma)`);
+    }
     // This page's own limits (the notebook's playground has none of these): the initial
     // weights it can rebuild exactly (see playground-data.js).
     if (limits) {
@@ -169,14 +176,15 @@
       if (hidden.length > limits.maxHidden) throw new Error(`${hidden.length} hidden layers; this page allows at most ${limits.maxHidden} (the notebook's playground up to 8)`);
       if (!limits.seeds.includes(seed)) throw new Error(`seed ${seed}: this page has the seeds ${limits.seeds[0]} to ${limits.seeds[limits.seeds.length - 1]} (the notebook's playground any seed >= 0)`);
     }
-    return { hidden, activations: acts, output, loss, lr, epochs, batch, seed };
+    return { hidden, activations: acts, output, loss, lr, epochs, batch, seed, init };
   }
 
   // ---- the status line (Playground.retrain's wording)
   const CONVERGED = "converged", NOT_CONVERGED = "did not converge", DIVERGED = "diverged";
 
-  function verdict(losses, J) {  // backprop/widgets/_runs.py: verdict
-    if (!Number.isFinite(J) || (losses.length && J > losses[0])) return DIVERGED;
+  function verdict(losses, J) {  // backprop/runs.py: verdict
+    // a rise within rounding (ROSE_RTOL, a relative 1e-9) is not divergence: a flat J may end an ulp up
+    if (!Number.isFinite(J) || (losses.length && J > losses[0] * (1 + 1e-9))) return DIVERGED;
     const w = Math.max(2, Math.floor(losses.length / 10));
     if (losses.length >= w) {
       const win = [...losses.slice(-w), J];
@@ -245,7 +253,8 @@
     }
     const sizes = [n0, ...c.hidden, 1];
     const acts = [...c.activations, c.output].map(pyStr).join(", ");
-    lines.push(`net = bp.MLP([${sizes.join(", ")}], [${acts}], ${pyStr(c.loss)}, seed=${c.seed})`);
+    const init = c.init && c.init !== "auto" ? `, init=${pyStr(c.init)}` : "";
+    lines.push(`net = bp.MLP([${sizes.join(", ")}], [${acts}], ${pyStr(c.loss)}, seed=${c.seed}${init})`);
     const batch = c.batch === null ? "" : `, batch_size=${c.batch}`;
     lines.push(`history = net.fit(X, y, lr=${pyRepr(c.lr)}, epochs=${epochs}${batch})`);
     lines.push("print(history.losses[:3])  # J before epochs 0, 1 and 2");
@@ -255,7 +264,7 @@
   }
 
   return {
-    ACTIVATION_NAMES, OUTPUTS, LOSS_NAMES, DEFAULT_OUTPUT, REGRESSION_DATA, SPLITS, DEFAULTS,
+    ACTIVATION_NAMES, OUTPUTS, LOSS_NAMES, INIT_NAMES, DEFAULT_OUTPUT, REGRESSION_DATA, SPLITS, DEFAULTS,
     pyRepr, formatG, pyStr, pyValue, parseFloatText, parseHidden, parseActivations, parseBatch,
     checkSettings, verdict, divergedText, doneText, toHash, fromHash, parsePoints, pythonCode,
     CONVERGED, NOT_CONVERGED, DIVERGED,

@@ -72,10 +72,11 @@
       const epochs = input("epochs", "epochs", { size: 6 });
       const batch = input("batch", "batch size", { size: 5, placeholder: "all" });
       const seed = select("seed", "seed", LIMITS.seeds.map((s) => [String(s), String(s)]));
+      const init = select("init", "initial weights", C.INIT_NAMES.map((n) => [n, n === "auto" ? "auto (He for ReLU, else LeCun)" : n]));
       const pts = select("pointclass", "click adds", [["", "nothing"], ["0", "class 0 (orange)"], ["1", "class 1 (blue)"]]);
       this.acts = el("div", { class: "bpp-acts" });
       this.controls = {};
-      for (const [lab, ctl] of [data, noise, split, hidden, loss, output, lr, epochs, batch, seed, pts]) {
+      for (const [lab, ctl] of [data, noise, split, hidden, loss, output, lr, epochs, batch, seed, init, pts]) {
         this.controls[ctl.name] = ctl;
         if (ctl.name !== "pointclass") ctl.addEventListener("change", () => this.changed());
         void lab;
@@ -107,7 +108,7 @@
         el("div", { class: "bpp-controls" }, [
           el("div", { class: "bpp-row" }, [field(data), field(noise), field(split), field(pts), this.buttons.clear]),
           el("div", { class: "bpp-row" }, [field(hidden), this.acts, field(output), field(loss)]),
-          el("div", { class: "bpp-row" }, [field(lr), lrs, field(epochs), field(batch), field(seed)]),
+          el("div", { class: "bpp-row" }, [field(lr), lrs, field(epochs), field(batch), field(seed), field(init)]),
           el("div", { class: "bpp-row bpp-buttons" }, [this.buttons.play, this.buttons.step, this.buttons.reset, this.buttons.copy, this.epochText]),
         ]),
         this.panels, this.status, this.python, this.dz);
@@ -135,7 +136,7 @@
       c.noise.replaceChildren(...d.noises.map((v) => el("option", { value: C.pyRepr(v), text: String(v) })));
       if (s.noise === null || !d.noises.map(C.pyRepr).includes(s.noise)) s.noise = C.pyRepr(d.default);
       c.noise.value = s.noise;
-      for (const k of ["split", "hidden", "loss", "output", "lr", "epochs", "batch", "seed"]) c[k].value = s[k];
+      for (const k of ["split", "hidden", "loss", "output", "lr", "epochs", "batch", "seed", "init"]) c[k].value = s[k];
       let n = 0;
       try { n = C.parseHidden(s.hidden).length; } catch (e) { n = this.acts.querySelectorAll("select").length; }
       const names = s.act.split(",").map((a) => a.trim());
@@ -147,7 +148,7 @@
       const old = s.data;
       s.data = c.data.value;
       s.noise = dataChanged ? C.pyRepr(D.datasets[s.data].default) : c.noise.value;
-      for (const k of ["split", "hidden", "loss", "output", "lr", "epochs", "batch", "seed"]) s[k] = c[k].value.trim();
+      for (const k of ["split", "hidden", "loss", "output", "lr", "epochs", "batch", "seed", "init"]) s[k] = c[k].value.trim();
       const acts = [...this.acts.querySelectorAll("select")].map((x) => x.value);
       s.act = acts.length && acts.every((a) => a === acts[0]) ? acts[0] : acts.join(", ");
       if (old !== s.data && C.REGRESSION_DATA.includes(old) !== C.REGRESSION_DATA.includes(s.data)) {
@@ -204,7 +205,7 @@
       const k = this.checked;
       this.sizes = [this.n0, ...k.hidden, 1];
       this.activations = [...k.activations, k.output];
-      const init = R.initialParams(this.sizes, this.activations, D.seeds[k.seed]);
+      const init = R.initialParams(this.sizes, this.activations, D.seeds[k.seed], k.init);
       this.rng = init.rng;
       this.run = new E.Run({ activations: this.activations, loss: k.loss, W: init.W, b: init.b,
         X: this.train.X, y: this.train.y, lr: k.lr });

@@ -76,9 +76,10 @@ test("the fixtures cover every activation, both losses, four depths, mini-batche
 
 test("the page's initial weights are bp.MLP's, bit for bit", () => {
   for (const c of fixtures.init) {
-    const { W } = npy.initialParams(c.sizes, c.activations, pageData.seeds[c.seed]);
-    assert.deepEqual(W, c.W, `${c.sizes} seed ${c.seed}`);
+    const { W } = npy.initialParams(c.sizes, c.activations, pageData.seeds[c.seed], c.init);
+    assert.deepEqual(W, c.W, `${c.sizes} seed ${c.seed} init ${c.init}`);
   }
+  assert.deepEqual([...new Set(fixtures.init.map((c) => c.init))].sort(), [...core.INIT_NAMES].sort());
   for (const c of fixtures.training.filter((t) => t.batch_size)) {
     assert.deepEqual(npy.initialParams(c.sizes, c.activations, pageData.seeds[c.seed]).W, c.W);
   }
@@ -90,7 +91,7 @@ test("the page's messages for bad settings are the Python playground's, word for
     const s = { ...core.DEFAULTS };
     for (const [k, v] of Object.entries(c.change)) {
       const key = { hidden: "hidden", lr: "lr", output: "output", loss: "loss", epochs: "epochs",
-        batch_size: "batch" }[k];
+        batch_size: "batch", init: "init" }[k];
       s[key] = String(v);
     }
     const problem = c.data === "curve" ? "regression" : "classification";
