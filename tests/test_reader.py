@@ -21,9 +21,6 @@ FOLDED = {"hide-input", "hide-cell", "remove-input", "remove-cell"}
 LIMIT = 20
 NOTE_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
 CHAPTERS = [doc for doc in toc_files() if source_of(doc).suffix == ".ipynb"]
-# The chapters rewritten as the reader's edition so far; the checks below hold for them
-# (the list grows to CHAPTERS as each chapter is rewritten).
-READERS_EDITION = ["book/ch04_three_sigmoid_layers", "book/ch05_rows_convention", "book/ch06_any_depth"]
 
 
 def cells(doc):
@@ -49,7 +46,7 @@ def test_reference_pages_come_after_the_chapters():
         assert docs.index(page) > last_chapter, f"{page} comes before the last chapter"
 
 
-@pytest.mark.parametrize("doc", READERS_EDITION)
+@pytest.mark.parametrize("doc", CHAPTERS)
 def test_chapter_opens_with_what_it_teaches(doc):
     first, second = ("".join(c["source"]) for c in cells(doc)[:2])
     assert re.match(r"# \d+\. ", first), f"{doc}: the first cell is not the chapter's title"
@@ -60,7 +57,7 @@ def test_chapter_opens_with_what_it_teaches(doc):
     assert not NOTE_FILE.search(opening), f"{doc}: the opening names a note file"
 
 
-@pytest.mark.parametrize("doc", READERS_EDITION)
+@pytest.mark.parametrize("doc", CHAPTERS)
 def test_no_long_visible_code_cell_without_a_reason(doc):
     long = []
     for k, cell in enumerate(cells(doc)):
