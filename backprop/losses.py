@@ -2,14 +2,13 @@
 
 Each loss knows everything about the output layer that depends on it:
 
-============  =========================================  =====================================  ==========
-name          per-example loss 𝓛 (summed over units k)   dZ[L] = dJ/dZ[L]  (equation B1)         output
-============  =========================================  =====================================  ==========
-``"bce"``     -y log a - (1 - y) log(1 - a)               (A - Y) / m                            sigmoid
-``"mse"``     (y - a)^2  (not halved)                     2 (A - Y) / m * g'(Z)                  any
-``"cross_``   -y log a  (one-hot y over K >= 2 classes)     (A - Y) / m, through the full          softmax
-``entropy"``                                               softmax Jacobian
-============  =========================================  =====================================  ==========
+===================  ========================================  =================================  =======
+name                 per-example loss 𝓛 (summed over units k)  dZ[L] = dJ/dZ[L]  (equation B1)    output
+===================  ========================================  =================================  =======
+``"bce"``            -y log a - (1 - y) log(1 - a)             (A - Y) / m                        sigmoid
+``"mse"``            (y - a)^2  (not halved)                   2 (A - Y) / m * g'(Z)              any
+``"cross_entropy"``  -y log a  (one-hot y, K >= 2 classes)     (A - Y) / m, through the Jacobian  softmax
+===================  ========================================  =================================  =======
 
 with a = g(z) the output layer's activation and J = (1/m) sum_i 𝓛_i the cost
 (equation C).  Both the fast loop of :class:`~backprop.MLP` and the plain

@@ -100,7 +100,8 @@ def _bound(form):
 ACTIVATIONS = {name: _bound(g.sympy) for name, g in _activations.ACTIVATIONS.items()}
 
 # g'(z) as the book writes it, not by differentiating g: sigma (1 - sigma), ReLU'(0) = 0,
-# 1 - tanh^2, 1; for the softmax (a column in, not element-wise) its Jacobian.  backward() uses these, so SymPy's derivative of J stays an independent oracle.
+# 1 - tanh^2, 1 (the softmax, not element-wise: its Jacobian of a column).  backward() uses
+# these, so SymPy's derivative of J stays an independent oracle.
 PRIMES = {name: _bound(g.sympy_prime) for name, g in _activations.ACTIVATIONS.items()}
 
 

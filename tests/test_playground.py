@@ -92,9 +92,9 @@ BAD = [
     ({"lr": -1.0}, "the learning rate must be a positive, finite number"),
     ({"lr": float("nan")}, "the learning rate must be a positive, finite number"),
     ({"activations": "relu, tanh, relu"}, "3 names for 2 hidden layer(s)"),
-    ({"activations": "softmax"}, "unknown 'softmax'"),
+    ({"activations": "swish"}, "unknown 'swish'"),
     ({"loss": "hinge"}, "unknown loss 'hinge'"),
-    ({"output": "softmax"}, "unknown output activation 'softmax'"),
+    ({"output": "swish"}, "unknown output activation 'swish'"),
     ({"seed": -1}, "the seed must be a whole number >= 0"),
     ({"epochs": 10**6}, "at most 100000 epochs"),
 ]
