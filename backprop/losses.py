@@ -222,12 +222,15 @@ class CrossEntropy(Loss):
 
     The targets are one-hot rows, or class labels 0..K-1 that :meth:`as_targets`
     turns into one-hot rows.  The cost is computed from the logits, never from
-    log(a): with M = max_k z_k and a one-hot y (sum_k y_k = 1),
-    -sum_k y_k log a_k = log sum_j e^{z_j} - sum_k y_k z_k
-                       = (M - sum_k y_k z_k) + log1p(sum_{j != argmax} e^{z_j - M}),
+    log(a): with M = max_k z_k and a one-hot y (sum_k y_k = 1)::
+
+        -sum_k y_k log a_k = log sum_j e^{z_j} - sum_k y_k z_k
+                           = (M - sum_k y_k z_k) + log1p(sum_{j != argmax} e^{z_j - M})
+
     where every exponent is <= 0 (no overflow), no log(0) is taken, and both
-    terms are >= 0.  B1 goes through the full softmax Jacobian,
-    dZ_j = (1/m) sum_k (-y_k / a_k) a_k (delta_kj - a_j) = (a_j - y_j) / m.
+    terms are >= 0.  B1 goes through the full softmax Jacobian::
+
+        dZ_j = (1/m) sum_k (-y_k / a_k) a_k (delta_kj - a_j) = (a_j - y_j) / m
     """
 
     name = "cross_entropy"
