@@ -359,3 +359,16 @@ def test_digits_yardstick(seed):
     net.fit(X_train, y_train, lr=0.5, epochs=300)
     accuracy = np.mean(net.predict(X_test) == y_test)
     assert accuracy >= 0.93, accuracy
+
+
+def test_the_run_recorder_and_the_graph():
+    """runs.record (the widgets' trainer, with gradient sizes) takes the new loss; the
+    computational graph, which draws element-wise edges only, refuses it by name."""
+    X, y = bp.datasets.spirals(60, classes=3, seed=0)
+    net = bp.MLP([2, 6, 3], ["tanh", "softmax"], loss="cross_entropy", seed=0)
+    J0 = net.cost(X, y)
+    run = bp.runs.record(net, X, y, 0.5, 20, keep=(0, 20), records=(0, 10, 20))
+    assert run.diverged_at is None and run.J < J0 and run.costs[0] == J0
+    assert run.grad_sizes.shape == (3, 2) and np.isfinite(run.grad_sizes).all()
+    with pytest.raises(ValueError, match="full Jacobian is not drawn"):
+        bp.graph.build([2, 3], ["softmax"], "cross_entropy")
