@@ -19,7 +19,16 @@ sigmoid     1 / (1 + e^{-z})             a (1 - a)
 relu        max(z, 0)                    1 if a > 0 else 0  (ReLU'(0) = 0)
 tanh        tanh z                       1 - a^2
 identity    z                            1
+softmax     e^{z_k} / sum_j e^{z_j}      not element-wise: da_k/dz_j = a_k (delta_kj - a_j)
 ==========  ===========================  ============================
+
+The softmax is the one activation that is not element-wise: each output a_k of
+a column depends on every z_j of that column, so its derivative is a full
+K x K Jacobian, not a factor ``g'(Z)`` of B2.  It is therefore an output layer
+only, with the cross-entropy loss, whose B1 takes the Jacobian whole
+(``backprop/losses.py``); its ``prime`` and ``overwrite_with_prime`` raise, and
+its SymPy forms take a column (a SymPy Matrix) and give the column of
+outputs and the Jacobian.
 
 ``forward(Z, out)`` may write A over Z.  ``prime(Z)`` returns g'(Z) as a new
 array, computed from Z, as the reference loop (:mod:`backprop.reference`) and
@@ -81,6 +90,18 @@ def _tanh(z, out=None):
     return np.tanh(z, out=out)
 
 
+def _softmax(z, out=None):
+    """e^{z_k} / sum_j e^{z_j} down each column (axis 0), computed as the softmax of
+    z - max_j z_j, which is equal and has no overflow: every exponent is <= 0 and
+    the sum is >= 1."""
+    z = np.asarray(z, dtype=np.float64)
+    top = z.max(axis=0, keepdims=True)
+    out = np.subtract(z, top, out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=0, keepdims=True)
+    return out
+
+
 def _identity(z, out=None):
     if out is None:
         return np.array(z, dtype=np.float64)
@@ -101,6 +122,14 @@ def _relu_prime(Z):
 
 def _tanh_prime(Z):
     return 1.0 - np.tanh(Z) ** 2
+
+
+def _no_elementwise_prime(*args):
+    raise ValueError(
+        "the softmax has no element-wise derivative g'(z): each a_k depends on every z_j "
+        "(da_k/dz_j = a_k (delta_kj - a_j), a full Jacobian), so it can only be the output "
+        "layer, with loss='cross_entropy', whose B1 takes that Jacobian whole"
+    )
 
 
 def _identity_prime(Z):
@@ -159,6 +188,11 @@ class Activation:
         (the factor of B2); ``"1"`` where g' is the constant 1.
     tex_local : callable ``(a, z) -> str``, the TeX of da/dz for one unit,
         in terms of its output a (or its input z), as the graphs label it.
+    elementwise : bool
+        True (the default) when a_k depends on z_k alone.  False for the
+        softmax: its ``sympy`` takes a column (a SymPy Matrix) and gives the
+        column of outputs, its ``sympy_prime`` the Jacobian da/dz, and it is an
+        output layer only.
     """
 
     name: str
@@ -170,6 +204,7 @@ class Activation:
     tex: Callable
     tex_prime: Callable
     tex_local: Callable
+    elementwise: bool = True
 
     def tex_times_prime(self, Z):
         """The factor ``\\odot g'(Z)`` of B2 (and of B1 for some losses); nothing where g' = 1."""
@@ -182,6 +217,19 @@ class Activation:
 
 def _sympy_sigmoid(sp, z):
     return 1 / (1 + sp.exp(-z))
+
+
+def _sympy_softmax(sp, z):
+    """The column softmax(z) of a SymPy column z: e^{z_k} / sum_j e^{z_j}."""
+    e = z.applyfunc(sp.exp)
+    return e / sum(e)
+
+
+def _sympy_softmax_jacobian(sp, z):
+    """da_k/dz_j = a_k (delta_kj - a_j) as the book writes it, not by differentiating."""
+    a = _sympy_softmax(sp, z)
+    K = a.shape[0]
+    return sp.Matrix(K, K, lambda k, j: a[k] * (sp.KroneckerDelta(k, j) - a[j]))
 
 
 def _sympy_relu_prime(sp, z):
@@ -221,6 +269,15 @@ ACTIVATIONS = {g.name: g for g in (
         tex=lambda z: z,
         tex_prime=lambda Z: "1",
         tex_local=lambda a, z: "1",
+    ),
+    Activation(
+        "softmax", _softmax, _no_elementwise_prime, _no_elementwise_prime,
+        sympy=_sympy_softmax,
+        sympy_prime=_sympy_softmax_jacobian,
+        tex=lambda z: rf"\operatorname{{softmax}}({z})",
+        tex_prime=lambda Z: rf"\dfrac{{\partial A}}{{\partial {Z}}}",
+        tex_local=lambda a, z: rf"{a}(\delta-a)",
+        elementwise=False,
     ),
 )}
 

@@ -2,7 +2,8 @@
 
 Every generator returns ``(X, y)`` in the API's shapes: ``X`` of shape
 (m, n_features), one example per row, and ``y`` of shape (m,), with labels
-in {0, 1} for the classification sets.  Nothing is downloaded.
+in {0, 1} for the classification sets (0..K-1 for ``spirals`` and ``blobs``
+with ``classes=K``).  Nothing is downloaded.
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ __all__ = [
 def _split(m):
     m = check_positive_int(m, "m")
     return m // 2, m - m // 2
+
+
+def _counts(m, classes):
+    """m split into ``classes`` near-equal parts, the larger ones last (for two: _split)."""
+    m = check_positive_int(m, "m")
+    K = check_positive_int(classes, "classes")
+    if K < 2:
+        raise ValueError(f"classes must be at least 2, got {K}")
+    return [m // K + (1 if k >= K - m % K else 0) for k in range(K)]
 
 
 def _noise(value):
@@ -74,32 +84,47 @@ def xor(m=200, noise=0.1, seed=0):
     return X, labels[k]
 
 
-def spirals(m=200, noise=0.1, turns=1.5, seed=0):
-    """Two interleaved spirals, one per class."""
+def spirals(m=200, noise=0.1, turns=1.5, seed=0, classes=2):
+    """``classes`` interleaved spirals, one per class, the k-th turned by 2 pi k / classes.
+
+    Labels 0..classes-1 (floats, as the other sets), the last classes one
+    example larger when m is not a multiple of ``classes``.
+    """
     noise = _noise(noise)
+    counts = _counts(m, classes)
     rng = np.random.default_rng(seed)
-    m0, m1 = _split(m)
+    K = len(counts)
     parts = []
-    for count, phase in ((m0, 0.0), (m1, np.pi)):
+    for k, count in enumerate(counts):
         r = np.linspace(0.1, 1.0, count)
-        t = 2 * np.pi * turns * r + phase
+        t = 2 * np.pi * turns * r + 2 * np.pi * k / K  # phases 0 and pi for two classes
         parts.append(np.column_stack([r * np.cos(t), r * np.sin(t)]))
-    X = np.vstack(parts) + rng.normal(0.0, noise, size=(m0 + m1, 2))
-    y = np.concatenate([np.zeros(m0), np.ones(m1)])
+    X = np.vstack(parts) + rng.normal(0.0, noise, size=(sum(counts), 2))
+    y = np.concatenate([np.full(count, float(k)) for k, count in enumerate(counts)])
     return X, y
 
 
-def blobs(m=100, separation=3.0, noise=1.0, seed=0):
-    """Two Gaussian blobs centred at -+(separation/2)(1, 1): linearly separable for noise << separation."""
+def blobs(m=100, separation=3.0, noise=1.0, seed=0, classes=2):
+    """Gaussian blobs, one per class, with neighbouring centres ``separation`` apart.
+
+    Two classes: centred at -+(separation/2)(1, 1), linearly separable for
+    noise << separation.  More: centres evenly spaced on a circle (radius
+    separation / (2 sin(pi / classes))).  Labels 0..classes-1.
+    """
     noise = _noise(noise)
+    counts = _counts(m, classes)
     rng = np.random.default_rng(seed)
-    m0, m1 = _split(m)
-    c = separation / 2
-    X = np.vstack([
-        rng.normal(-c, noise, size=(m0, 2)),
-        rng.normal(c, noise, size=(m1, 2)),
-    ])
-    y = np.concatenate([np.zeros(m0), np.ones(m1)])
+    K = len(counts)
+    if K == 2:
+        c = separation / 2
+        centres = [-c, c]
+    else:
+        R = separation / (2 * np.sin(np.pi / K))
+        centres = [R * np.array([np.cos(2 * np.pi * k / K), np.sin(2 * np.pi * k / K)])
+                   for k in range(K)]
+    X = np.vstack([rng.normal(centre, noise, size=(count, 2))
+                   for centre, count in zip(centres, counts)])
+    y = np.concatenate([np.full(count, float(k)) for k, count in enumerate(counts)])
     return X, y
 
 

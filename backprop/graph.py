@@ -154,7 +154,12 @@ def build(sizes, activations, loss="bce", level="unit"):
     """
     sizes = check_sizes(sizes)
     activations = check_activation_names(activations, len(sizes) - 1)
-    loss = check_loss(loss, activations[-1])
+    loss = check_loss(loss, activations[-1], sizes[-1])
+    if not _activations.get(activations[-1]).elementwise:
+        raise ValueError(
+            f"the computational graph is drawn for element-wise activations only; the "
+            f"{activations[-1]!r} output's full Jacobian is not drawn yet (chapter 8 derives it)"
+        )
     if level not in LEVELS:
         raise ValueError(f'level must be "unit" or "layer", got {level!r}')
     if level == "unit":

@@ -2,12 +2,13 @@
 
 Each loss knows everything about the output layer that depends on it:
 
-============  =========================================  =====================================  ==========
-name          per-example loss 𝓛 (summed over units k)   dZ[L] = dJ/dZ[L]  (equation B1)         output
-============  =========================================  =====================================  ==========
-``"bce"``     -y log a - (1 - y) log(1 - a)               (A - Y) / m                            sigmoid
-``"mse"``     (y - a)^2  (not halved)                     2 (A - Y) / m * g'(Z)                  any
-============  =========================================  =====================================  ==========
+===================  ========================================  =================================  =======
+name                 per-example loss 𝓛 (summed over units k)  dZ[L] = dJ/dZ[L]  (equation B1)    output
+===================  ========================================  =================================  =======
+``"bce"``            -y log a - (1 - y) log(1 - a)             (A - Y) / m                        sigmoid
+``"mse"``            (y - a)^2  (not halved)                   2 (A - Y) / m * g'(Z)              any
+``"cross_entropy"``  -y log a  (one-hot y, K >= 2 classes)     (A - Y) / m, through the Jacobian  softmax
+===================  ========================================  =================================  =======
 
 with a = g(z) the output layer's activation and J = (1/m) sum_i 𝓛_i the cost
 (equation C).  Both the fast loop of :class:`~backprop.MLP` and the plain
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["Loss", "LogLoss", "SquaredError", "LOSSES", "TASKS", "get"]
+__all__ = ["Loss", "LogLoss", "SquaredError", "CrossEntropy", "LOSSES", "TASKS", "get"]
 
 
 def _softplus_sum(t):
@@ -70,6 +71,14 @@ class Loss:
                 f"loss={self.name!r}: {self.description} the output layer's activation "
                 f"must be {self.output!r}, not {activation!r}"
             )
+
+    def check_units(self, n_L):
+        """Raise ``ValueError`` unless the output layer's n_L units suit this loss."""
+
+    def as_targets(self, y, m, n_L):
+        """The targets ``y`` (finite floats) as given, before the shape check; a loss
+        that takes class labels turns them into one-hot rows (m, n_L) here."""
+        return y
 
     def check_targets(self, Y):
         """Raise ``ValueError`` for targets this loss cannot take (they are finite already)."""
@@ -208,8 +217,117 @@ class SquaredError(Loss):
         return self.title
 
 
+class CrossEntropy(Loss):
+    """Cross-entropy over K >= 2 classes, 𝓛 = -sum_k y_k log a_k, with a = softmax(z).
+
+    The targets are one-hot rows, or class labels 0..K-1 that :meth:`as_targets`
+    turns into one-hot rows.  The cost is computed from the logits, never from
+    log(a): with M = max_k z_k and a one-hot y (sum_k y_k = 1)::
+
+        -sum_k y_k log a_k = log sum_j e^{z_j} - sum_k y_k z_k
+                           = (M - sum_k y_k z_k) + log1p(sum_{j != argmax} e^{z_j - M})
+
+    where every exponent is <= 0 (no overflow), no log(0) is taken, and both
+    terms are >= 0.  B1 goes through the full softmax Jacobian::
+
+        dZ_j = (1/m) sum_k (-y_k / a_k) a_k (delta_kj - a_j) = (a_j - y_j) / m
+    """
+
+    name = "cross_entropy"
+    title = "cross-entropy"
+    description = "the cross-entropy needs a probability for each class, so"
+    output = "softmax"
+    default_output = "softmax"
+    task = "classification"
+
+    def check_units(self, n_L):
+        if n_L < 2:
+            raise ValueError(
+                f"loss='cross_entropy' needs K >= 2 output units, one per class; the output "
+                f"layer has {n_L}.  For two classes with one output unit use loss='bce' "
+                "with a sigmoid output"
+            )
+
+    def as_targets(self, y, m, n_L):
+        labels = y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1 and n_L > 1)
+        if not labels:
+            if y.ndim == 2 and y.shape[0] == m and y.shape[1] != n_L:
+                raise ValueError(
+                    f"y has one-hot rows of {y.shape[1]} entries, but the output layer has "
+                    f"K = {n_L} units, one per class; give rows of {n_L} entries or class "
+                    f"labels 0..{n_L - 1} of shape ({m},)"
+                )
+            return y
+        labels = y.reshape(-1)
+        if labels.shape[0] != m:
+            raise ValueError(
+                f"y has {labels.shape[0]} class labels, but X has m = {m} examples; "
+                f"y must have shape ({m},) or ({m}, {n_L})"
+            )
+        bad = np.flatnonzero((labels != np.round(labels)) | (labels < 0) | (labels > n_L - 1))
+        if bad.size:
+            raise ValueError(
+                f"loss='cross_entropy' with K = {n_L} output units needs class labels "
+                f"0..{n_L - 1}; found {bad.size} other value(s), e.g. "
+                f"{float(labels[bad[0]])!r} at index {int(bad[0])}"
+            )
+        Y = np.zeros((m, n_L))
+        Y[np.arange(m), labels.astype(np.intp)] = 1.0
+        return Y
+
+    def check_targets(self, Y):
+        bad = Y[(Y != 0.0) & (Y != 1.0)]
+        if bad.size:
+            raise ValueError(
+                "loss='cross_entropy' needs one-hot rows (entries 0 or 1); found "
+                f"{bad.size} other value(s), e.g. {float(bad[0])!r}"
+            )
+        sums = Y.sum(axis=1)
+        off = np.flatnonzero(sums != 1.0)
+        if off.size:
+            raise ValueError(
+                "loss='cross_entropy' needs one-hot rows, each with a single 1; "
+                f"row {int(off[0])} sums to {float(sums[off[0]]):g} ({off.size} such row(s))"
+            )
+
+    def cost(self, Z, A, Y):
+        m = Z.shape[1]
+        top = Z.argmax(axis=0)
+        cols = np.arange(m)
+        M = Z[top, cols]
+        E = np.exp(Z - M)  # every exponent <= 0
+        E[top, cols] = 0.0  # the sum over j != argmax, without the 1 of e^0
+        per_example = (M - np.einsum("km,km->m", Y, Z)) + np.log1p(E.sum(axis=0))
+        return float(per_example.sum()) / m
+
+    def delta(self, Z, A, Y, g):
+        m = Z.shape[1]
+        return (A - Y) / m  # (B1): the full softmax Jacobian times dL/da = -y/a
+
+    def predict(self, Z, A):
+        return Z.argmax(axis=0)[np.newaxis, :]  # the most probable class, 0..K-1
+
+    def sympy(self, sp, y, a):
+        return -y * sp.log(a)  # one unit's term; the loss sums it over the K units
+
+    def sympy_delta(self, A, Y, m, g_prime):
+        return (A - Y) / m  # the softmax Jacobian has collapsed to this
+
+    def tex_dloss_da(self, a, y):
+        return rf"-\dfrac{{{y}}}{{{a}}}"
+
+    def tex_dcost_dA(self, A):
+        return rf"-\dfrac{{1}}{{m}}\,\dfrac{{Y}}{{{A}}}"
+
+    def tex_delta(self, A, Z, g):
+        return rf"\dfrac{{1}}{{m}}({A}-Y)"  # through the full softmax Jacobian
+
+    def delta_note(self, g):
+        return f"{self.title} with a {g.name} output (its full Jacobian)"
+
+
 # One object per loss: adding one is adding it here.
-LOSSES = {loss.name: loss for loss in (LogLoss(), SquaredError())}
+LOSSES = {loss.name: loss for loss in (LogLoss(), SquaredError(), CrossEntropy())}
 
 # What a loss is for: a "classification" draws a decision boundary, a "regression" a curve.
 TASKS = ("classification", "regression")

@@ -159,13 +159,16 @@ class MLP:
         ``[n_0, n_1, ..., n_L]``: input features, then the units of each layer.
     activations : list of str
         One of ``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"identity"`` for each of
-        the L layers.
-    loss : {"bce", "mse"}
+        the L layers, or ``"softmax"`` for the output layer only.
+    loss : {"bce", "mse", "cross_entropy"}
         ``"bce"``: binary cross-entropy (log loss) per example,
         ``-sum_k [y_k log yhat_k + (1 - y_k) log(1 - yhat_k)]``; needs a
         sigmoid output layer.  ``"mse"``: squared error per example,
-        ``sum_k (y_k - yhat_k)^2`` (not halved).  The cost J is the mean of the
-        per-example losses over the m examples (equation C).  See
+        ``sum_k (y_k - yhat_k)^2`` (not halved).  ``"cross_entropy"``:
+        ``-sum_k y_k log yhat_k`` over K >= 2 classes with one-hot y; needs a
+        softmax output layer of K units, and takes labels as integers
+        0..K-1 of shape (m,) or as one-hot rows (m, K).  The cost J is the mean
+        of the per-example losses over the m examples (equation C).  See
         :mod:`backprop.losses`.
     seed : int or None
         Seeds NumPy's ``default_rng``, which draws the initial weights and the
@@ -203,7 +206,7 @@ class MLP:
     def __init__(self, sizes, activations, loss="bce", seed=0, init="auto"):
         self.sizes = check_sizes(sizes)
         self.activations = check_activation_names(activations, len(self.sizes) - 1)
-        self.loss = check_loss(loss, self.activations[-1])
+        self.loss = check_loss(loss, self.activations[-1], self.sizes[-1])
         self.init = _init.check_init(init)
         self.L = len(self.sizes) - 1
         self.rng = np.random.default_rng(seed)
@@ -479,12 +482,24 @@ class MLP:
         return float(self._cost_and_output_delta(Y, ws)[0])
 
     def predict(self, X):
-        """What the loss predicts: class labels 0/1 (yhat >= 0.5) for ``"bce"``; yhat for ``"mse"``.
+        """What the loss predicts: class labels 0/1 (yhat >= 0.5) for ``"bce"``; yhat for
+        ``"mse"``; the most probable class 0..K-1 for ``"cross_entropy"``.
 
-        Returns shape (m,) when n_L = 1, else (m, n_L).
+        Returns shape (m,) when n_L = 1 or for ``"cross_entropy"``, else (m, n_L).
         """
         ws = self._workspace_with(check_X(X, self.sizes[0]), cached=False)
         with np.errstate(**_QUIET):
             self._forward(ws)
         out = self._loss.predict(ws.Z[self.L], ws.A[self.L]).T.copy()
         return out[:, 0] if out.shape[1] == 1 else out
+
+    def predict_proba(self, X):
+        """The probabilities of a classifier: for ``"cross_entropy"`` the softmax output, shape
+        (m, K), each row summing to one; for ``"bce"`` the sigmoid output (m, n_L), the
+        probability of label 1 of each unit.  A ``ValueError`` for a regression loss."""
+        if self._loss.task != "classification":
+            raise ValueError(
+                f"predict_proba needs a classification loss ('bce' or 'cross_entropy'); "
+                f"this network's loss is {self.loss!r}, whose outputs are not probabilities"
+            )
+        return self.forward(X)

@@ -84,13 +84,13 @@ def forward_backward(weights, biases, activations, loss, X, y):
     """J and every layer's Z, A, dZ, dW, db for inputs X (m, n_0) and targets y.
 
     ``weights[l - 1]`` is W[l], shape (n_l, n_{l-1}); ``biases[l - 1]`` is
-    b[l]; ``activations`` names g[1], ..., g[L]; ``loss`` is ``"bce"`` or
-    ``"mse"``.  Implements F1, F2, C, B1, B2, B3 and B4 of the notation page,
+    b[l]; ``activations`` names g[1], ..., g[L]; ``loss`` is ``"bce"``,
+    ``"mse"`` or ``"cross_entropy"``.  Implements F1, F2, C, B1, B2, B3 and B4 of the notation page,
     one line each.  Returns a :class:`Trace`.
     """
     sizes, Ws, bs = check_params(weights, biases)
     names = check_activation_names(activations, len(Ws))
-    check_loss(loss, names[-1])
+    check_loss(loss, names[-1], sizes[-1])
     X = check_X(X, sizes[0])
     Y = check_y(y, X.shape[0], sizes[-1], loss).T      # targets as columns (n_L, m)
     L, cost = len(Ws), losses.get(loss)

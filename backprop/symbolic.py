@@ -36,9 +36,12 @@ __all__ = [
     "relu_prime",
     "tanh",
     "identity",
+    "softmax",
+    "softmax_jacobian",
     "ACTIVATIONS",
     "log_loss",
     "squared_error",
+    "cross_entropy",
     "LOSSES",
     "assert_equal",
     "counterexample",
@@ -79,6 +82,16 @@ def identity(z):
     return _activations.get("identity").sympy(sp, z)
 
 
+def softmax(z):
+    """softmax(z) of a SymPy column z: the column e^{z_k} / sum_j e^{z_j}."""
+    return _activations.get("softmax").sympy(sp, sp.Matrix(z))
+
+
+def softmax_jacobian(z):
+    """da_k/dz_j = a_k (delta_kj - a_j), K x K, as the book writes it (not differentiated)."""
+    return _activations.get("softmax").sympy_prime(sp, sp.Matrix(z))
+
+
 def _bound(form):
     """``form(sp, ...)`` with SymPy filled in."""
     return functools.partial(form, sp)
@@ -87,7 +100,8 @@ def _bound(form):
 ACTIVATIONS = {name: _bound(g.sympy) for name, g in _activations.ACTIVATIONS.items()}
 
 # g'(z) as the book writes it, not by differentiating g: sigma (1 - sigma), ReLU'(0) = 0,
-# 1 - tanh^2, 1.  backward() uses these, so SymPy's derivative of J stays an independent oracle.
+# 1 - tanh^2, 1 (the softmax, not element-wise: its Jacobian of a column).  backward() uses
+# these, so SymPy's derivative of J stays an independent oracle.
 PRIMES = {name: _bound(g.sympy_prime) for name, g in _activations.ACTIVATIONS.items()}
 
 
@@ -99,6 +113,12 @@ def log_loss(y, a):
 def squared_error(y, yhat):
     """Per-example squared error (y - yhat)^2, not halved: the twin of ``backprop.losses`` ``"mse"``."""
     return _losses.get("mse").sympy(sp, y, yhat)
+
+
+def cross_entropy(y, a):
+    """-sum_k y_k log a_k for columns y (one-hot) and a: the twin of ``"cross_entropy"``."""
+    term = _losses.get("cross_entropy").sympy
+    return sum(term(sp, y_k, a_k) for y_k, a_k in zip(sp.Matrix(y), sp.Matrix(a)))
 
 
 # The SymPy twins of backprop.losses.LOSSES, under the same names (tests/test_losses.py).
@@ -202,7 +222,11 @@ def network(sizes, activations, loss, m):
     A_prev = X
     for l in range(L):
         Z_l = W[l] * A_prev + b[l] * sp.ones(1, m)  # b broadcast over the m columns
-        A_l = Z_l.applyfunc(_bound(_activations.get(activations[l]).sympy))
+        g = _activations.get(activations[l])
+        if g.elementwise:
+            A_l = Z_l.applyfunc(_bound(g.sympy))
+        else:  # the softmax: column by column, each example on its own
+            A_l = sp.Matrix.hstack(*(g.sympy(sp, Z_l[:, i]) for i in range(m)))
         Z.append(Z_l)
         A.append(A_l)
         A_prev = A_l
@@ -232,7 +256,8 @@ def backward(net, at=None):
         (index ``l - 1`` is layer l), computed by the recursion of the
         notation page and nothing else::
 
-            (B1) dZ[L] = (A[L] - Y) / m                          (log loss, sigmoid)
+            (B1) dZ[L] = (A[L] - Y) / m                          (log loss, sigmoid;
+                                                                  cross-entropy, softmax)
                  dZ[L] = 2 (A[L] - Y) / m * g'(Z[L])             (squared error)
             (B2) dZ[l] = (W[l+1]^T dZ[l+1]) * g'(Z[l])
             (B3) dW[l] = dZ[l] A[l-1]^T

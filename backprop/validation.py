@@ -46,12 +46,30 @@ def check_activation_names(activations, n_layers):
             f"activations has {len(activations)} names but the network has "
             f"{n_layers} layers; give one activation per layer"
         )
-    return tuple(_activations.get(name).name for name in activations)
+    names = tuple(_activations.get(name).name for name in activations)
+    for l, name in enumerate(names[:-1], start=1):
+        if not _activations.get(name).elementwise:
+            raise ValueError(
+                f"layer {l} is a hidden layer, but {name!r} can only be the output layer: "
+                f"it is not element-wise, so B2's factor g'(Z[{l}]) does not exist"
+            )
+    return names
 
 
-def check_loss(loss, output_activation):
-    """A known loss name whose output activation fits (``'bce'`` needs a sigmoid)."""
-    _losses.get(loss).check_output(output_activation)
+def check_loss(loss, output_activation, n_L=None):
+    """A known loss name whose output activation (and number of output units n_L) fits:
+    ``'bce'`` needs a sigmoid, ``'cross_entropy'`` a softmax over n_L >= 2 units, and
+    a softmax output needs ``'cross_entropy'``."""
+    cost = _losses.get(loss)
+    g = _activations.get(output_activation)
+    if not g.elementwise and cost.output != g.name:
+        raise ValueError(
+            f"a {g.name!r} output layer needs loss='cross_entropy' (its B1 takes the "
+            f"softmax's full Jacobian), not loss={loss!r}"
+        )
+    cost.check_output(output_activation)
+    if n_L is not None:
+        cost.check_units(n_L)
     return loss
 
 
@@ -104,6 +122,8 @@ def check_y(y, m, n_L, loss):
     Returns y with shape (m, n_L).
     """
     y = as_float_array(y, "y")
+    check_finite(y, "y")
+    y = _losses.get(loss).as_targets(y, m, n_L)  # class labels -> one-hot rows (cross-entropy)
     if y.ndim == 1 and n_L == 1:
         y = y.reshape(-1, 1)
     if y.ndim != 2 or y.shape != (m, n_L):
@@ -112,7 +132,6 @@ def check_y(y, m, n_L, loss):
             f"y has shape {y.shape}, but X has m = {m} examples and the output "
             f"layer has n_L = {n_L} units; y must have shape {expected}"
         )
-    check_finite(y, "y")
     _losses.get(loss).check_targets(y)
     return y
 

@@ -2,8 +2,8 @@
 
 ``train(epochs)`` trains from the workload's initial parameters and returns
 ``(losses, weights, biases)`` in backprop's conventions: ``losses[e]`` is the
-cost J before epoch e's update (mean log loss, or mean squared error NOT
-halved), ``weights[l]`` has shape (n_out, n_in), ``biases[l]`` shape (n_out,).
+cost J before epoch e's update (mean log loss, mean cross-entropy, or mean
+squared error NOT halved), ``weights[l]`` has shape (n_out, n_in), ``biases[l]`` shape (n_out,).
 Everything that is not training (building the model, copying data) happens
 once, outside ``train()``.
 """
@@ -35,6 +35,8 @@ def make_sklearn(w, X, y):
 
     W0, b0 = w.initial_params()
     names = {"relu": "relu", "sigmoid": "logistic", "tanh": "tanh", "identity": "identity"}
+    # MLPClassifier: a sigmoid output with the log loss for two classes, a softmax output
+    # with the cross-entropy for more; the classes 0..K-1 are the output units in order.
     hidden = w.activations[:-1]
     if len(set(hidden)) > 1:
         raise ValueError("scikit-learn uses one activation for all hidden layers")
@@ -93,13 +95,18 @@ def _torch_model(w, X, y):
                            "tanh": torch.nn.Tanh, "identity": torch.nn.Identity}[g]())
     if w.loss == "bce":
         loss_fn = torch.nn.BCEWithLogitsLoss()  # sigmoid output + mean log loss
+    elif w.loss == "cross_entropy":
+        loss_fn = torch.nn.CrossEntropyLoss()  # softmax output + mean cross-entropy, labels 0..K-1
     else:
         assert w.activations[-1] == "identity"
         loss_fn = torch.nn.MSELoss()  # mean, not halved: as backprop for n_L = 1
     model = torch.nn.Sequential(*layers)
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
     Xt = torch.from_numpy(np.ascontiguousarray(X, dtype=np.float64))
-    yt = torch.from_numpy(np.asarray(y, dtype=np.float64).reshape(len(X), -1))
+    if w.loss == "cross_entropy":
+        yt = torch.from_numpy(np.asarray(y, dtype=np.int64))
+    else:
+        yt = torch.from_numpy(np.asarray(y, dtype=np.float64).reshape(len(X), -1))
 
     def reset():
         with torch.no_grad():

@@ -1,4 +1,4 @@
-"""The four benchmark workloads of issue 5: data, network and training settings.
+"""The benchmark workloads (W1 to W4 of issue 5, W5 of issue 21): data, network and training settings.
 
 Every implementation starts from the same initial parameters: those of
 ``bp.MLP(sizes, activations, loss, seed=0)``.  Training is plain full-batch
@@ -13,6 +13,14 @@ from typing import Callable
 import backprop as bp
 
 
+def digits():
+    """scikit-learn's 1,797 handwritten digits (shipped with it), pixels scaled to [0, 1]."""
+    from sklearn.datasets import load_digits
+
+    data = load_digits()
+    return data.data / 16.0, data.target
+
+
 @dataclass(frozen=True)
 class Workload:
     name: str
@@ -20,7 +28,7 @@ class Workload:
     data: Callable  # () -> (X, y)
     sizes: tuple
     activations: tuple
-    loss: str  # "bce" or "mse", as in backprop
+    loss: str  # "bce", "mse" or "cross_entropy", as in backprop
     lr: float
     epochs: int
     timed_epochs: int | None = None  # epochs of each timed run (default: epochs)
@@ -54,6 +62,10 @@ WORKLOADS = {
             "W4", "sin(3x)+noise m=1000, 1-32-1 sigmoid/identity, MSE",
             lambda: bp.datasets.regression_curve(1000, noise=0.1, seed=0),
             (1, 32, 1), ("sigmoid", "identity"), "mse", 0.5, 2000,
+        ),
+        Workload(
+            "W5", "digits m=1797, 64-64-10 relu/softmax, cross-entropy",
+            digits, (64, 64, 10), ("relu", "softmax"), "cross_entropy", 0.5, 300,
         ),
     ]
 }
