@@ -31,8 +31,8 @@ __all__ = ["Loss", "LogLoss", "SquaredError", "LOSSES", "TASKS", "get"]
 def _softplus_sum(t):
     """sum of softplus(t) = log(1 + e^t), without overflow.
 
-    log1p(e^t) is exact to an ulp or two while e^t does not overflow
-    (t < 709.78); past that the slower np.logaddexp(0, t) is exact.
+    log1p(e^t) is used while e^t does not overflow (here: t < 700; e^t
+    overflows past 709.78); past that the slower np.logaddexp(0, t).
     """
     if t.max() < 700.0:
         return float(np.log1p(np.exp(t)).sum())
