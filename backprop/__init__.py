@@ -1,4 +1,4 @@
-"""backprop: a small, exact NumPy neural-network library in the book's notation.
+"""backprop: a small NumPy neural-network library in the book's notation.
 
 >>> import backprop as bp
 >>> net = bp.MLP([2, 16, 16, 1], activations=["relu", "relu", "sigmoid"], loss="bce", seed=0)

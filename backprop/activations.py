@@ -5,7 +5,8 @@ Each activation is one :class:`Activation`, as in the TensorFlow Playground's
 (equation F2) and its derivative ``g'(Z)`` (equations B1 and B2), in NumPy,
 in SymPy (:mod:`backprop.symbolic` builds its expressions from these) and in
 TeX (every displayed formula, in the graphs and the playground, is built from
-these).  Adding an activation is adding one entry to ``ACTIVATIONS``.
+these).  Adding an activation is adding one entry to ``ACTIVATIONS`` (and,
+for chapter 9's scalar engine, :mod:`backprop.autodiff`, a method of ``Var``).
 
 The derivative can be written in terms of the layer's *output* ``A`` rather
 than its input ``Z``, which is how the notes write it

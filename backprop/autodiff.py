@@ -162,7 +162,8 @@ class Var:
             yield v
 
     def backward(self):
-        """Set every node's adjoint to ∂self/∂node: reset all to 0, own to 1, then propagate."""
+        """Set the adjoint of every node self depends on to ∂self/∂node: reset them to 0, own to 1,
+        then propagate."""
         for _ in self.backward_steps():
             pass
 

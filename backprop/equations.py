@@ -1,9 +1,10 @@
 """The backward pass's equations (B1 to B4 of the notation page) as TeX, for one network.
 
-Every displayed formula of the package is built here from the TeX that each
+The equations the package displays are built here from the TeX that each
 activation (:mod:`backprop.activations`) and each loss (:mod:`backprop.losses`)
-carries: the computational graphs' annotations (:mod:`backprop.graph`) and the
-playground's dZ table (:mod:`backprop.widgets`).  A new activation or loss
+carries: the annotation under a computational graph (:mod:`backprop.graph`;
+its edge labels are written there, from the same TeX) and the playground's dZ
+table (:mod:`backprop.widgets`).  A new activation or loss
 therefore appears in all of them without a change here.  Needs neither NumPy
 nor matplotlib.
 """

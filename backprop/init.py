@@ -9,7 +9,7 @@ the layer's fan-in n_{l-1} (and fan-out n_l); biases start at zero.
 ==================  =====================================  ==========================================
 ``"auto"``          He for a ReLU layer, LeCun otherwise   the package's default
 ``"he"``            sqrt(2 / n_{l-1})                      ReLU keeps half the second moment
-``"lecun"``         sqrt(1 / n_{l-1})                      Var(z[l]) = Var(a[l-1]) forwards
+``"lecun"``         sqrt(1 / n_{l-1})                      Var(z[l]) = E[a[l-1]^2] forwards
 ``"glorot"``        sqrt(2 / (n_{l-1} + n_l))              the compromise of forward and backward
 ``"zeros"``         0                                      every unit of a layer stays the same
 ``("normal", s)``   s, for s >= 0                          any fixed scale

@@ -15,8 +15,10 @@ with a = g(z) the output layer's activation and J = (1/m) sum_i 𝓛_i the cost
 reference loop (:mod:`backprop.reference`) call these methods, and each loss
 also carries its SymPy form (from which :mod:`backprop.symbolic` builds its
 expressions) and its TeX (from which every displayed formula is built: the
-graphs' labels, the playground's dZ table), so a loss is defined in exactly
-one place.  Adding a loss is adding one object to ``LOSSES``; the tests
+graphs' labels, the playground's dZ table), so a loss is defined in one
+place for all of these.  (Chapter 9's scalar engine, :mod:`backprop.autodiff`,
+writes the two losses again as operations on scalars and takes only them.)
+Adding a loss is adding one object to ``LOSSES``; the tests
 hold its NumPy forms to SymPy's derivatives of its SymPy form.  Its B1 term
 (``delta``, ``sympy_delta``, ``tex_delta``) is given the output activation
 whole, so it need not be element-wise (softmax with cross-entropy is not).
@@ -32,8 +34,8 @@ __all__ = ["Loss", "LogLoss", "SquaredError", "CrossEntropy", "LOSSES", "TASKS",
 def _softplus_sum(t):
     """sum of softplus(t) = log(1 + e^t), without overflow.
 
-    log1p(e^t) is exact to an ulp or two while e^t does not overflow
-    (t < 709.78); past that the slower np.logaddexp(0, t) is exact.
+    log1p(e^t) is used while e^t does not overflow (here: t < 700; e^t
+    overflows past 709.78); past that the slower np.logaddexp(0, t).
     """
     if t.max() < 700.0:
         return float(np.log1p(np.exp(t)).sum())

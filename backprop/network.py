@@ -16,8 +16,10 @@ code computes the numbered equations of the notation page (``book/notation.md``)
 
 :mod:`backprop.reference` is the same algorithm in plain NumPy, one line per
 equation; ``MLP.trace`` returns its record of every layer.  The loops here
-compute the same numbers faster, in four ways (what each buys is measured in
-``benchmarks/README.md``, "What makes backprop fast"):
+compute the same numbers up to rounding (``tests/test_reference.py`` holds
+their gradients to within 1e-12 of the largest entry), faster, in four ways
+(what each buys is measured in ``benchmarks/README.md``, "What makes backprop
+fast"):
 
 * **Parameters in one block.**  W[l] and b[l] are the columns of one array
   [W[l] | b[l]], and A[l-1] is kept with a row of ones underneath,
@@ -172,7 +174,8 @@ class MLP:
         :mod:`backprop.losses`.
     seed : int or None
         Seeds NumPy's ``default_rng``, which draws the initial weights and the
-        mini-batch order.  The same seed gives bit-identical results.
+        mini-batch order.  The same seed gives bit-identical results on the
+        same machine and NumPy build (``tests/test_training.py`` checks this).
     init : str or tuple
         How the initial weights are drawn (:mod:`backprop.init`): ``"auto"``
         (the default, see Initialisation below), ``"he"``, ``"lecun"``,

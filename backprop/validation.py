@@ -1,7 +1,8 @@
 """Checks of user input, each raising an error that names the problem.
 
-Every public entry point of :mod:`backprop` validates its arguments here before
-it changes anything, so a bad call never leaves a network half-updated.
+The methods of :class:`~backprop.MLP` validate their arguments here before
+they change anything, so a bad call to them never leaves a network
+half-updated.
 """
 
 from __future__ import annotations

@@ -382,8 +382,8 @@ def playground(data=None, *, X=None, y=None, **settings):
     ``"spirals"``, ``"blobs"`` (two classes in the plane: the picture is the
     decision boundary) or ``"curve"`` (a noisy sine: the picture is the fit),
     or pass your own ``X`` and ``y``: X of shape (m, 2) with labels y in
-    {0, 1}, or X of shape (m, 1) with numbers y (e.g. from
-    :func:`backprop.datasets.function_boundary`).
+    {0, 1} (e.g. from :func:`backprop.datasets.function_boundary`), or X of
+    shape (m, 1) with numbers y.
 
     Settings (each also a control of the widget): ``hidden`` (the hidden
     layers' sizes, e.g. ``(8, 8)``; ``()`` is no hidden layer),
