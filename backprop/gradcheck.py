@@ -42,20 +42,22 @@ def numerical_gradients(net, X, y, h=1e-5, *, method="centred"):
     if method not in ("centred", "forward"):
         raise ValueError(f'method must be "centred" or "forward", got {method!r}')
     centred = method == "centred"
-    J_0 = None if centred else net.cost(X, y)
+    J_0 = net.cost(X, y)  # checks X and y before any parameter moves: bad input changes nothing
     grads = []
     for P in list(net.weights) + list(net.biases):
         G = np.zeros_like(P)
         for k in np.ndindex(P.shape):
             saved = P[k]
-            P[k] = saved + h
-            J_plus = net.cost(X, y)
-            if centred:
-                P[k] = saved - h
-                J_minus, step = net.cost(X, y), 2 * h
-            else:
-                J_minus, step = J_0, h
-            P[k] = saved
+            try:
+                P[k] = saved + h
+                J_plus = net.cost(X, y)
+                if centred:
+                    P[k] = saved - h
+                    J_minus, step = net.cost(X, y), 2 * h
+                else:
+                    J_minus, step = J_0, h
+            finally:
+                P[k] = saved
             G[k] = (J_plus - J_minus) / step
         grads.append(G)
     L = len(net.weights)

@@ -229,3 +229,15 @@ def test_max_relative_error_is_entrywise():
     assert bp.gradcheck.max_relative_error(np.zeros(0), np.zeros(0)) == 0.0
     with pytest.raises(ValueError, match="same shape"):
         bp.gradcheck.max_relative_error(np.zeros(2), np.zeros(3))
+
+
+@pytest.mark.parametrize("method", ["centred", "forward"])
+def test_finite_differences_of_bad_input_change_nothing(method):
+    """X of the wrong width is refused before any weight is nudged, and the network is unchanged."""
+    net = bp.MLP([2, 3, 1], ["tanh", "sigmoid"], "bce", seed=0)
+    before = [P.copy() for P in net.weights + net.biases]
+    X, y = np.ones((4, 3)), np.array([0.0, 1.0, 1.0, 0.0])  # 3 features for n_0 = 2
+    with pytest.raises(ValueError):
+        bp.numerical_gradients(net, X, y, method=method)
+    for P, Q in zip(net.weights + net.biases, before):
+        assert np.array_equal(P, Q)
