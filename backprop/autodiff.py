@@ -70,7 +70,8 @@ class Var:
     def __mul__(self, other):
         other = Var._of(other)
         return Var(self.value * other.value,
-                   parents=((self, other.value), (other, self.value)), op="*")
+                   parents=((self, other.value), (other, self.value)),
+                   op="*")
 
     def __neg__(self):
         return self * -1.0
@@ -156,9 +157,9 @@ class Var:
         for v in order:  # reset, so that a second backward() gives the same
             v.adjoint = 0.0  # adjoints, not more
         self.adjoint = 1.0  # dJ/dJ
-        for v in reversed(order):  # each node after all the nodes that use it
+        for v in reversed(order):  # each node after all nodes that use it
             for u, local in v.parents:
-                u.adjoint += v.adjoint * local  # chain rule; += adds at a fork
+                u.adjoint += v.adjoint * local  # chain rule; += at a fork
             yield v
 
     def backward(self):

@@ -16,7 +16,7 @@ again after widening the window to 1280.
 from __future__ import annotations
 
 import pytest
-from test_browser import PAGES, Visit, browser, site  # noqa: F401  (fixtures shared with the browser test)
+from test_browser import PAGES, Visit  # the fixtures site and browser come from conftest.py
 
 pytestmark = pytest.mark.browser
 
@@ -52,7 +52,7 @@ SIDEWAYS = "() => document.documentElement.scrollWidth - document.documentElemen
 
 
 @pytest.fixture(scope="module", params=PAGES)
-def phone(request, site, browser):  # noqa: F811
+def phone(request, site, browser):
     """Each page opened at a phone's width (and widened to a desktop's by the last test)."""
     v = Visit(browser, f"{site}/{request.param}.html")
     v.doc = request.param
@@ -80,7 +80,7 @@ def test_nothing_is_cut_at_a_desktop_width(phone):
     assert phone.page.evaluate(SIDEWAYS) <= 1, f"{phone.doc} at {DESKTOP}px scrolls sideways"
 
 
-def test_the_check_finds_a_cut_formula(site, browser):  # noqa: F811
+def test_the_check_finds_a_cut_formula(site, browser):
     """The check itself: a formula in a box that hides its overflow is reported."""
     v = Visit(browser, f"{site}/book/notation.html")
     try:
