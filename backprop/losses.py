@@ -227,7 +227,8 @@ class CrossEntropy(Loss):
     log(a): with M = max_k z_k and a one-hot y (sum_k y_k = 1)::
 
         -sum_k y_k log a_k = log sum_j e^{z_j} - sum_k y_k z_k
-                           = (M - sum_k y_k z_k) + log1p(sum_{j != argmax} e^{z_j - M})
+                           = (M - sum_k y_k z_k)
+                             + log1p(sum_{j != argmax} e^{z_j - M})
 
     where every exponent is <= 0 (no overflow), no log(0) is taken, and both
     terms are >= 0.  B1 goes through the full softmax Jacobian::
