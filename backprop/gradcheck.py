@@ -42,7 +42,9 @@ def numerical_gradients(net, X, y, h=1e-5, *, method="centred"):
     if method not in ("centred", "forward"):
         raise ValueError(f'method must be "centred" or "forward", got {method!r}')
     centred = method == "centred"
-    J_0 = net.cost(X, y)  # checks X and y before any parameter moves: bad input changes nothing
+    J_0 = None if centred else net.cost(X, y)
+    # Bad X or y makes net.cost raise at the first nudge; the finally below restores the
+    # weight, so bad input changes nothing (and the centred loop makes exactly 2P calls).
     grads = []
     for P in list(net.weights) + list(net.biases):
         G = np.zeros_like(P)
