@@ -155,20 +155,38 @@ def test_reference_loop_and_fast_loop_agree(sizes, acts):
         np.testing.assert_allclose(W, W_new, rtol=1e-12, atol=1e-15)
 
 
-def test_against_pytorch_cross_entropy_in_float64():
+# random nets: (seed, sizes, hidden activations); PyTorch runs only where it is installed
+TORCH_NETS = [
+    (11, [4, 6, 5], ["tanh"]),
+    (12, [3, 7, 3], ["relu"]),
+    (13, [5, 4, 6, 4], ["sigmoid", "relu"]),
+    (14, [2, 8, 8, 3], ["relu", "tanh"]),
+    (15, [6, 5, 4, 3, 10], ["tanh", "sigmoid", "relu"]),
+]
+TORCH_G = {"tanh": "tanh", "relu": "relu", "sigmoid": "sigmoid"}
+
+
+@pytest.mark.parametrize("one_hot", [False, True], ids=["int-labels", "one-hot"])
+@pytest.mark.parametrize("seed, sizes, hidden", TORCH_NETS, ids=lambda v: str(v))
+def test_against_pytorch_cross_entropy_in_float64(seed, sizes, hidden, one_hot):
     torch = pytest.importorskip("torch")
-    rng = np.random.default_rng(11)
-    net = bp.MLP([4, 6, 5], ["tanh", "softmax"], loss="cross_entropy", seed=11)
-    X, y = _data(rng, 10, 4, 5)
-    W1, W2 = (torch.tensor(W, dtype=torch.float64, requires_grad=True) for W in net.weights)
-    b1, b2 = (torch.tensor(b[:, 0], dtype=torch.float64, requires_grad=True) for b in net.biases)
-    logits = torch.tanh(torch.tensor(X) @ W1.T + b1) @ W2.T + b2
+    rng = np.random.default_rng(seed)
+    K = sizes[-1]
+    net = bp.MLP(sizes, hidden + ["softmax"], loss="cross_entropy", seed=seed)
+    X, y = _data(rng, 12, sizes[0], K)
+    labels = np.eye(K)[y] if one_hot else y
+    Ws = [torch.tensor(W, dtype=torch.float64, requires_grad=True) for W in net.weights]
+    bs = [torch.tensor(b[:, 0], dtype=torch.float64, requires_grad=True) for b in net.biases]
+    A = torch.tensor(X)
+    for W, b, g in zip(Ws[:-1], bs[:-1], hidden):
+        A = getattr(torch, TORCH_G[g])(A @ W.T + b)
+    logits = A @ Ws[-1].T + bs[-1]  # PyTorch's cross_entropy takes the logits
     J = torch.nn.functional.cross_entropy(logits, torch.tensor(y))
     J.backward()
-    dW, db = net.gradients(X, y)
-    assert net.cost(X, y) == pytest.approx(J.item(), rel=1e-13)
-    for ours, theirs in zip(dW + [b[:, 0] for b in db], (W1, W2, b1, b2)):
-        np.testing.assert_allclose(ours, theirs.grad.numpy(), rtol=1e-11, atol=1e-15)
+    dW, db = net.gradients(X, labels)
+    assert net.cost(X, labels) == pytest.approx(J.item(), rel=1e-13)
+    for ours, theirs in zip(dW + [b[:, 0] for b in db], Ws + bs):
+        np.testing.assert_allclose(ours, theirs.grad.numpy(), rtol=1e-10, atol=1e-14)
 
 
 # ------------------------------------------------------------------ numerics
