@@ -115,26 +115,46 @@ def _curves(histories_or_losses):
 
 
 class LossView:
-    """One cost curve J per epoch on ``ax``, updatable with :meth:`update`.
+    """One cost curve J per epoch on ``ax`` (and the held-out cost), updatable with :meth:`update`.
 
-    Attributes: ``ax``, ``line`` (the ``Line2D``), ``log`` (log-scale y axis).
+    Attributes: ``ax``, ``line`` (the ``Line2D``), ``test_line`` (the cost
+    on held-out data, dashed; empty without), ``log`` (log-scale y axis).
     """
 
     def __init__(self, ax, log=True, fontsize=None):
         self.ax, self.log = ax, bool(log)
-        (self.line,) = ax.plot([], [], color="C0", lw=1.2, ms=3, zorder=3)  # over the frame
+        (self.line,) = ax.plot([], [], color="C0", lw=1.2, ms=3, zorder=3,  # over the frame
+                               label="training")
+        (self.test_line,) = ax.plot([], [], color="C1", lw=1.2, ms=3, ls="--", zorder=3,
+                                    label="test")
+        self.fontsize = fontsize
         style_cost_axes(ax, self.log, fontsize)
 
     def __repr__(self):
         return f"LossView(log={self.log})"
 
-    def update(self, losses, epochs=None):
-        """Show ``losses`` (J per epoch) on an x axis from 0 to ``epochs`` (default: their count)."""
+    def update(self, losses, epochs=None, test=None):
+        """Show ``losses`` (J per epoch) on an x axis from 0 to ``epochs`` (default: their count).
+
+        ``test``: the cost on held-out data per epoch, drawn dashed beside
+        it with a key (None: no held-out curve, no key).
+        """
         J = np.asarray(losses, dtype=float)
         self.line.set_data(np.arange(J.size), J)
         self.line.set_marker("o" if J.size == 1 else "None")  # one point is no line
+        T = np.empty(0) if test is None else np.asarray(test, dtype=float)
+        self.test_line.set_data(np.arange(T.size), T)
+        self.test_line.set_marker("o" if T.size == 1 else "None")
+        legend = self.ax.get_legend()
+        if test is not None and legend is None:
+            fs = None if self.fontsize is None else self.fontsize - 1
+            self.ax.legend(handles=[self.line, self.test_line], fontsize=fs, frameon=False,
+                           handlelength=1.6, labelspacing=0.2, borderaxespad=0.2,
+                           loc="upper right")
+        elif test is None and legend is not None:
+            legend.remove()
         self.ax.set_xlim(0, max(epochs or J.size, 1))
-        set_cost_ylim(self.ax, [J], self.log)
+        set_cost_ylim(self.ax, [J, T], self.log)
         return self.line
 
 
