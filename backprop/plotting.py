@@ -27,8 +27,8 @@ import numbers
 import numpy as np
 from contourpy import contour_generator
 from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
 from matplotlib.colors import ListedColormap, Normalize
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
@@ -500,6 +500,7 @@ class FitView:
         self.x = np.linspace(x0, x1, check_positive_int(resolution, "resolution")).reshape(-1, 1)
         self.outside = False
         self.points = ax.scatter(X[:, 0], y, s=point_size, color="0.35", label="data $y$")
+        self._colours = np.full((X.shape[0], 3), 0.35)
         (self.line,) = ax.plot(self.x[:, 0], np.full(len(self.x), np.nan), color="C3",
                                lw=1.8, label=r"fit $\hat{y}$")
         ax.set_xlim(x0, x1)
@@ -514,6 +515,15 @@ class FitView:
 
     def __repr__(self):
         return f"FitView(resolution={len(self.x)})"
+
+    def set_test(self, test):
+        """Draw the points where the boolean mask ``test`` is True hollow (the test points)."""
+        test = np.asarray(test, dtype=bool)
+        if test.shape != (len(self._colours),):
+            raise ValueError(f"test must be a boolean mask of shape ({len(self._colours)},), "
+                             f"got shape {test.shape}")
+        _hollow(self.points, self._colours, test)
+        self.points.set_linewidths(np.where(test, 1.0, 0.0))
 
     def update(self, net):
         """Redraw the curve yhat(x) of ``net``."""

@@ -216,6 +216,8 @@ class PlaygroundFigure:
         else:
             self.view = FitView(ax_view, X, y, fontsize=fs, point_size=0.7 * fs)
             self.view.ax.get_legend().remove()
+            if test is not None:
+                self.view.set_test(test)
         self.view.points.set_visible(points)
         self.grad_ax = ax_grad
         ax_grad.set_yscale("log")
