@@ -455,6 +455,7 @@ def _hollow(points, colours, test):
     that it shows on a field of the same colour too.
     """
     m = len(colours)
+    points.set_array(None)  # the colours below, not a colour map's
     face = np.column_stack([colours, np.ones(m)])
     edge = np.tile([0.0, 0.0, 0.0, 1.0], (m, 1))
     edge[test] = face[test]

@@ -92,7 +92,8 @@ class PlaygroundView:
         outputs = list(_activations.ACTIVATIONS)
         losses = [(loss.title, name) for name, loss in _losses.LOSSES.items()]
         inits = list(SCHEMES) if v["init"] in SCHEMES else [*SCHEMES, v["init"]]  # ("normal", s) too
-        self.options = {"output": outputs, "loss": list(_losses.LOSSES), "init": inits}
+        self.options = {"output": outputs, "loss": list(_losses.LOSSES), "init": inits,
+                        "split": [v for _, v in SPLIT_OPTIONS]}
         c = {
             "data": widgets.Dropdown(options=data_names, value=v["data"], description="data",
                                      disabled=own_data, style=wide, layout=small),
@@ -116,7 +117,7 @@ class PlaygroundView:
                                     layout=widgets.Layout(width="120px")),
             "init": widgets.Dropdown(options=[(str(i), i) for i in inits], value=v["init"],
                                      description="initial weights", style=wide, layout=small),
-            "split": widgets.Dropdown(options=SPLIT_OPTIONS, value=v["split"],
+            "split": widgets.Dropdown(options=SPLIT_OPTIONS, value=self._option("split", v["split"]),
                                       description="test points", style=wide, layout=small),
         }
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px",
