@@ -13,7 +13,10 @@ network's computational graph.
 
 Colours are fixed (no random choices): class 0 is red, class 1 blue, and the
 predicted probability yhat is drawn on the same diverging scale, so the 0.5
-level, the decision boundary, is white with a black contour.
+level, the decision boundary, is white with a black contour.  Several classes
+(:func:`plot_class_regions`, a softmax output) take Okabe and Ito's
+colour-blind-safe palette, ``CLASS_PALETTE``, class 0 first.  Held-out (test)
+points are drawn hollow.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import numpy as np
 from contourpy import contour_generator
 from matplotlib.collections import LineCollection
 from matplotlib.colors import ListedColormap, Normalize
+from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
@@ -43,6 +47,8 @@ from .validation import (
 
 __all__ = [
     "BoundaryView",
+    "CLASS_PALETTE",
+    "ClassRegionsView",
     "FitView",
     "GradientSizes",
     "GraphDrawing",
@@ -50,6 +56,8 @@ __all__ = [
     "NetworkDrawing",
     "computational_graph",
     "draw_network",
+    "class_region_colours",
+    "plot_class_regions",
     "plot_decision_boundary",
     "plot_gradient_sizes",
     "plot_losses",
@@ -107,26 +115,46 @@ def _curves(histories_or_losses):
 
 
 class LossView:
-    """One cost curve J per epoch on ``ax``, updatable with :meth:`update`.
+    """One cost curve J per epoch on ``ax`` (and the held-out cost), updatable with :meth:`update`.
 
-    Attributes: ``ax``, ``line`` (the ``Line2D``), ``log`` (log-scale y axis).
+    Attributes: ``ax``, ``line`` (the ``Line2D``), ``test_line`` (the cost
+    on held-out data, dashed; empty without), ``log`` (log-scale y axis).
     """
 
     def __init__(self, ax, log=True, fontsize=None):
         self.ax, self.log = ax, bool(log)
-        (self.line,) = ax.plot([], [], color="C0", lw=1.2, ms=3, zorder=3)  # over the frame
+        (self.line,) = ax.plot([], [], color="C0", lw=1.2, ms=3, zorder=3,  # over the frame
+                               label="training")
+        (self.test_line,) = ax.plot([], [], color="C1", lw=1.2, ms=3, ls="--", zorder=3,
+                                    label="test")
+        self.fontsize = fontsize
         style_cost_axes(ax, self.log, fontsize)
 
     def __repr__(self):
         return f"LossView(log={self.log})"
 
-    def update(self, losses, epochs=None):
-        """Show ``losses`` (J per epoch) on an x axis from 0 to ``epochs`` (default: their count)."""
+    def update(self, losses, epochs=None, test=None):
+        """Show ``losses`` (J per epoch) on an x axis from 0 to ``epochs`` (default: their count).
+
+        ``test``: the cost on held-out data per epoch, drawn dashed beside
+        it with a key (None: no held-out curve, no key).
+        """
         J = np.asarray(losses, dtype=float)
         self.line.set_data(np.arange(J.size), J)
         self.line.set_marker("o" if J.size == 1 else "None")  # one point is no line
+        T = np.empty(0) if test is None else np.asarray(test, dtype=float)
+        self.test_line.set_data(np.arange(T.size), T)
+        self.test_line.set_marker("o" if T.size == 1 else "None")
+        legend = self.ax.get_legend()
+        if test is not None and legend is None:
+            fs = None if self.fontsize is None else self.fontsize - 1
+            self.ax.legend(handles=[self.line, self.test_line], fontsize=fs, frameon=False,
+                           handlelength=1.6, labelspacing=0.2, borderaxespad=0.2,
+                           loc="upper right")
+        elif test is None and legend is not None:
+            legend.remove()
         self.ax.set_xlim(0, max(epochs or J.size, 1))
-        set_cost_ylim(self.ax, [J], self.log)
+        set_cost_ylim(self.ax, [J, T], self.log)
         return self.line
 
 
@@ -237,6 +265,8 @@ class BoundaryView:
             X[:, 0], X[:, 1], c=y, cmap=_CLASS_COLORS, vmin=0, vmax=1, s=point_size,
             edgecolors="k", linewidths=0.5,
         )
+        self._colours = _CLASS_COLORS(y.astype(int))[:, :3]
+        self.test = np.zeros(X.shape[0], dtype=bool)
         (self.boundary,) = ax.plot([], [], color="k", lw=1.0, zorder=2)
         ax.set_xlim(x0, x1)
         ax.set_ylim(y0, y1)
@@ -247,6 +277,15 @@ class BoundaryView:
 
     def __repr__(self):
         return f"BoundaryView(resolution={self.resolution})"
+
+    def set_test(self, test):
+        """Draw the points where the boolean mask ``test`` is True hollow (the test points)."""
+        test = np.asarray(test, dtype=bool)
+        if test.shape != self.test.shape:
+            raise ValueError(f"test must be a boolean mask of shape {self.test.shape}, "
+                             f"got shape {test.shape}")
+        self.test = test
+        _hollow(self.points, self._colours, test)
 
     def update(self, net):
         """Recompute yhat on the grid with ``net``; redraw the field and the 0.5 contour."""
@@ -279,6 +318,172 @@ def plot_decision_boundary(net, X, y, ax=None, resolution=100):
     return view.update(net)
 
 
+# ------------------------------------------------------ several classes
+# The classes' colours, class 0 first: Okabe and Ito's colour-blind-safe palette
+# (blue, vermillion, bluish green, reddish purple, orange), the website's order.
+CLASS_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00")
+
+
+def _rgb(hex_colour):
+    return np.array([int(hex_colour[k:k + 2], 16) for k in (1, 3, 5)], dtype=float) / 255
+
+
+def class_region_colours(P):
+    """RGB of each point of a field from its class probabilities ``P`` (..., K).
+
+    The hue is the predicted class's (the largest probability,
+    ``CLASS_PALETTE[k]``), the lightness the confidence c = max_k P[k]: white
+    blended with the class's colour by t = (c - 1/K) / (1 - 1/K), so that
+    c = 1/K (no class preferred) is white and c = 1 the full colour.
+    """
+    P = np.asarray(P, dtype=float)
+    K = P.shape[-1]
+    if not 2 <= K <= len(CLASS_PALETTE):
+        raise ValueError(f"the class colours cover 2 to {len(CLASS_PALETTE)} classes, got K = {K}")
+    k = P.argmax(axis=-1)
+    t = np.clip((P.max(axis=-1) - 1 / K) / (1 - 1 / K), 0.0, 1.0)[..., None]
+    colours = np.array([_rgb(c) for c in CLASS_PALETTE[:K]])
+    return (1 - t) * 1.0 + t * colours[k]
+
+
+def _check_labels(y, m, K):
+    y = as_float_array(y, "y")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y[:, 0]
+    if y.shape != (m,):
+        raise ValueError(f"y must hold one class label per row of X, shape ({m},); got {y.shape}")
+    bad = (y != np.round(y)) | (y < 0) | (y > K - 1) | ~np.isfinite(y)
+    if bad.any():
+        raise ValueError(f"class labels must be whole numbers 0..{K - 1}; found "
+                         f"{int(bad.sum())} other value(s), e.g. {float(y[bad][0])!r}")
+    return y.astype(int)
+
+
+class ClassRegionsView:
+    """2-D data of K classes over the network's predicted class, coloured by class.
+
+    Every pixel of a ``resolution`` x ``resolution`` grid takes the colour of
+    its predicted class, as light as the network is unsure
+    (:func:`class_region_colours`: white at confidence 1/K, the full colour
+    at 1); the points are drawn in their class's colour, the test points
+    (``test``, a boolean mask) hollow; a small key names the classes.
+    :meth:`update` recomputes the field for new parameters.
+
+    Attributes: ``ax``, ``image`` (``AxesImage``), ``points`` (the scatter),
+    ``key`` (the ``Legend``), ``classes`` (K), ``probabilities`` (the last
+    field, shape (resolution, resolution, K)), ``predicted`` (its classes),
+    ``grid`` (the (resolution**2, 2) grid points, rows = examples).
+    """
+
+    def __init__(self, ax, X, y, classes=None, resolution=100, fontsize=None, point_size=14,
+                 test=None):
+        X = check_X(X, 2)
+        m = X.shape[0]
+        if classes is None:
+            classes = int(np.max(as_float_array(y, "y"))) + 1
+        K = check_positive_int(classes, "classes")
+        if not 2 <= K <= len(CLASS_PALETTE):
+            raise ValueError(f"the class colours cover 2 to {len(CLASS_PALETTE)} classes, "
+                             f"got classes = {K}")
+        self.y = _check_labels(y, m, K)
+        self.classes = K
+        self.resolution = check_positive_int(resolution, "resolution")
+        self.ax = ax
+        (x0, x1), (y0, y1) = _padded_range(X[:, 0]), _padded_range(X[:, 1])
+        self.extent = (x0, x1, y0, y1)
+        xx, yy = np.meshgrid(np.linspace(x0, x1, self.resolution),
+                             np.linspace(y0, y1, self.resolution))
+        self.grid = np.column_stack([xx.ravel(), yy.ravel()])
+        self.probabilities = np.full((self.resolution, self.resolution, K), 1 / K)
+        self.predicted = np.zeros((self.resolution, self.resolution), dtype=int)
+        self.image = ax.imshow(class_region_colours(self.probabilities), extent=self.extent,
+                               origin="lower", aspect="auto", interpolation="nearest")
+        self._colours = np.array([_rgb(c) for c in CLASS_PALETTE[:K]])
+        self.points = ax.scatter(X[:, 0], X[:, 1], s=point_size, linewidths=0.6)
+        self.set_test(np.zeros(m, dtype=bool) if test is None else test)
+        handles = [Line2D([], [], ls="none", marker="o", ms=4, mfc=CLASS_PALETTE[k], mec="k",
+                          mew=0.5, label=str(k)) for k in range(K)]
+        self.key = ax.legend(handles=handles, title="class", loc="upper left", ncols=K,
+                             fontsize=None if fontsize is None else fontsize - 1,
+                             title_fontsize=None if fontsize is None else fontsize - 1,
+                             handletextpad=0.1, columnspacing=0.5, borderpad=0.25,
+                             borderaxespad=0.2, framealpha=0.85, alignment="left")
+        ax.set_xlim(x0, x1)
+        ax.set_ylim(y0, y1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_xlabel("$x_1$", fontsize=fontsize, labelpad=1)
+        ax.set_ylabel("$x_2$", fontsize=fontsize, labelpad=1)
+
+    def __repr__(self):
+        return f"ClassRegionsView(classes={self.classes}, resolution={self.resolution})"
+
+    def set_test(self, test):
+        """Draw the points where the boolean mask ``test`` is True hollow (the test points)."""
+        test = np.asarray(test, dtype=bool)
+        if test.shape != self.y.shape:
+            raise ValueError(f"test must be a boolean mask of shape {self.y.shape}, "
+                             f"got shape {test.shape}")
+        self.test = test
+        _hollow(self.points, self._colours[self.y], test)
+
+    def update(self, net):
+        """Recompute the predicted class and its confidence on the grid with ``net``."""
+        if not isinstance(net, MLP):
+            raise TypeError(f"net must be a backprop.MLP, got {type(net).__name__}")
+        if net.sizes[0] != 2 or net.sizes[-1] != self.classes or net.activations[-1] != "softmax":
+            raise ValueError(
+                f"the class regions need a network with 2 inputs and a softmax output of "
+                f"K = {self.classes} units; this one has sizes {list(net.sizes)} and output "
+                f"{net.activations[-1]!r}")
+        P = net.predict_proba(self.grid).reshape(self.resolution, self.resolution, self.classes)
+        self.probabilities = P
+        self.predicted = P.argmax(axis=-1)
+        self.image.set_data(class_region_colours(P))
+        self.set_visible(True)
+        return self
+
+    def set_visible(self, visible):
+        """Show or hide the field (the data points and the key stay)."""
+        self.image.set_visible(visible)
+
+
+def _hollow(points, colours, test):
+    """Fill the scatter ``points`` with ``colours`` (m, 3), the ``test`` ones hollow.
+
+    A hollow point is a ring in its class's colour around a white centre, so
+    that it shows on a field of the same colour too.
+    """
+    m = len(colours)
+    points.set_array(None)  # the colours below, not a colour map's
+    face = np.column_stack([colours, np.ones(m)])
+    edge = np.tile([0.0, 0.0, 0.0, 1.0], (m, 1))
+    edge[test] = face[test]
+    face[test] = 1.0
+    widths = np.where(test, 1.4, 0.5)
+    points.set_facecolors(face)
+    points.set_edgecolors(edge)
+    points.set_linewidths(widths)
+
+
+def plot_class_regions(net, X, y, ax=None, resolution=100, test=None):
+    """The plane coloured by the predicted class of a softmax network, and the data.
+
+    ``net`` has 2 inputs and a softmax output of K units (2 <= K <= 5);
+    ``X`` (m, 2), ``y`` (m,) class labels 0..K-1; ``test`` an optional
+    boolean mask (m,) of points drawn hollow (e.g. held-out points).  Each
+    region has its predicted class's colour (``CLASS_PALETTE``), pale where
+    the largest probability is near 1/K and full where it is near 1.
+    Returns a :class:`ClassRegionsView`; ``view.update(net)`` redraws it
+    for new parameters.
+    """
+    if not isinstance(net, MLP):
+        raise TypeError(f"net must be a backprop.MLP, got {type(net).__name__}")
+    view = ClassRegionsView(axes(ax), X, y, classes=net.sizes[-1], resolution=resolution,
+                            test=test)
+    return view.update(net)
+
+
 # -------------------------------------------------------------- 1-D fits
 class FitView:
     """1-D data (x, y) and the network's curve yhat(x) on a fixed grid of x.
@@ -296,6 +501,7 @@ class FitView:
         self.x = np.linspace(x0, x1, check_positive_int(resolution, "resolution")).reshape(-1, 1)
         self.outside = False
         self.points = ax.scatter(X[:, 0], y, s=point_size, color="0.35", label="data $y$")
+        self._colours = np.full((X.shape[0], 3), 0.35)
         (self.line,) = ax.plot(self.x[:, 0], np.full(len(self.x), np.nan), color="C3",
                                lw=1.8, label=r"fit $\hat{y}$")
         ax.set_xlim(x0, x1)
@@ -310,6 +516,15 @@ class FitView:
 
     def __repr__(self):
         return f"FitView(resolution={len(self.x)})"
+
+    def set_test(self, test):
+        """Draw the points where the boolean mask ``test`` is True hollow (the test points)."""
+        test = np.asarray(test, dtype=bool)
+        if test.shape != (len(self._colours),):
+            raise ValueError(f"test must be a boolean mask of shape ({len(self._colours)},), "
+                             f"got shape {test.shape}")
+        _hollow(self.points, self._colours, test)
+        self.points.set_linewidths(np.where(test, 1.0, 0.0))
 
     def update(self, net):
         """Redraw the curve yhat(x) of ``net``."""

@@ -90,6 +90,13 @@ class Run:
     grad_epochs, grad_sizes : np.ndarray
         ``grad_sizes[k, l - 1]`` is ||dW[l]|| (from ``net.trace``) after
         ``grad_epochs[k]`` epochs, for the counts asked (finite ones only).
+    test_losses : np.ndarray or None
+        With held-out data (``record(..., test=(X, y))``): the cost on it at
+        the start of each epoch, as ``losses`` for the training data (the
+        network never trains on it); None without.
+    test_J : float or None
+        The cost on the held-out data after the last update (``math.inf``
+        if not finite); None without held-out data.
     """
 
     net: MLP | None
@@ -101,6 +108,8 @@ class Run:
     costs: dict = field(default_factory=dict)
     grad_epochs: np.ndarray = field(default_factory=lambda: np.empty(0))
     grad_sizes: np.ndarray = field(default_factory=lambda: np.empty((0, 0)))
+    test_losses: np.ndarray | None = None
+    test_J: float | None = None
 
     @property
     def verdict(self):
@@ -115,14 +124,29 @@ class Run:
             return np.append(self.losses, self.J)
         return self.losses[: e + 1]
 
+    def test_losses_until(self, e):
+        """The held-out cost at epochs 0..e, as :meth:`losses_until` (None without held-out data)."""
+        if self.test_losses is None:
+            return None
+        if e == len(self.test_losses) and self.diverged_at is None:
+            return np.append(self.test_losses, self.test_J)
+        return self.test_losses[: e + 1]
+
     def at(self, e):
         """The run as it stood after ``e`` epochs, a :class:`Run` (``e`` kept, or past divergence)."""
         if e not in self.nets:
             if self.diverged_at is None or e <= self.diverged_at:
                 raise KeyError(f"no snapshot after {e} epochs was kept; kept: {sorted(self.nets)}")
-            return Run(None, e, self.losses, math.inf, self.diverged_at)
+            return Run(None, e, self.losses, math.inf, self.diverged_at,
+                       test_losses=self.test_losses,
+                       test_J=None if self.test_losses is None else math.inf)
         J = self.costs[e]
-        return Run(self.nets[e], e, self.losses[:e], J, None if math.isfinite(J) else e)
+        test, test_J = None, None
+        if self.test_losses is not None:
+            test = self.test_losses[:e]
+            test_J = self.test_losses[e] if e < len(self.test_losses) else self.test_J
+        return Run(self.nets[e], e, self.losses[:e], J, None if math.isfinite(J) else e,
+                   test_losses=test, test_J=test_J)
 
     def summary(self, with_verdict=True):
         """One line for a title or a status: J after the last update (and the verdict)."""
@@ -139,7 +163,8 @@ class Run:
         return text
 
 
-def record(net, X, y, lr, epochs, *, batch_size=None, keep=(), records=(), progress=None):
+def record(net, X, y, lr, epochs, *, batch_size=None, keep=(), records=(), progress=None,
+           test=None):
     """Train ``net`` in place with ``fit`` for ``epochs`` epochs and record the run; a :class:`Run`.
 
     ``keep``: epoch counts after which a copy of the network and its J are
@@ -150,10 +175,21 @@ def record(net, X, y, lr, epochs, *, batch_size=None, keep=(), records=(), progr
     ``so_far()`` returns the run until then (a :class:`Run` whose ``net`` is
     the network being trained), computed only when called.
 
+    ``test=(X_test, y_test)``: held-out data the network does not train on;
+    its cost is taken before the first update and after every epoch
+    (``Run.test_losses``, ``Run.test_J``).
+
     Divergence is caught here: a J that becomes infinite ends the run with
     ``diverged_at`` set, ``net`` None and ``J`` inf, and never raises.
     """
     X = np.asarray(X, dtype=float)
+    tested = []  # the held-out cost after 0, 1, 2, ... epochs
+    if test is not None:
+        if not isinstance(test, tuple) or len(test) != 2:
+            raise ValueError("test must be a pair (X_test, y_test) of held-out data")
+        X_test, y_test = np.asarray(test[0], dtype=float), test[1]
+        net.cost(X_test, y_test)  # bad held-out data: the network's clear error, before training
+        tested.append(cost_after(net, X_test, y_test))
     L = net.L
     want_rec, want_net = set(records), set(keep)
     rec_e, rec_g, nets, costs = [], [], {}, {}
@@ -174,12 +210,19 @@ def record(net, X, y, lr, epochs, *, batch_size=None, keep=(), records=(), progr
     note(0, net)
     seen = np.empty(epochs)
 
+    def held_out(e):
+        if test is None:
+            return {}
+        return {"test_losses": np.array(tested[:e]), "test_J": tested[e]}
+
     def callback(epoch, net, J):
         seen[epoch] = J
+        if test is not None:
+            tested.append(cost_after(net, X_test, y_test))
         note(epoch + 1, net)
         if progress is not None:
             progress(lambda: Run(net, epoch + 1, seen[: epoch + 1].copy(), cost_after(net, X, y),
-                                 None, {}, {}, *grads()))
+                                 None, {}, {}, *grads(), **held_out(epoch + 1)))
 
     losses, at = np.empty(0), None
     if epochs:
@@ -191,8 +234,13 @@ def record(net, X, y, lr, epochs, *, batch_size=None, keep=(), records=(), progr
     J = math.inf if at is not None else cost_after(net, X, y)
     if at is None and not math.isfinite(J):  # the last update blew up
         at = epochs
+    held = {}
+    if test is not None:
+        n = len(losses)
+        held = {"test_losses": np.array(tested[:n]),
+                "test_J": math.inf if at is not None else tested[n]}
     return Run(net if at is None else None, epochs, np.asarray(losses, dtype=float), J, at,
-               nets, costs, *grads())
+               nets, costs, *grads(), **held)
 
 
 def frame_epochs(epochs, frames):

@@ -10,7 +10,7 @@ from ..runs import record
 from ..validation import check_learning_rate, check_positive_int
 from .figure import draw_frame, frame_figure
 from .pieces import WIDE, deck, deck_style, frame_image
-from .settings import describe, hidden_tuple, network, setup
+from .settings import describe, hidden_tuple, network, output_classes, setup
 
 __all__ = ["StaticExplorer", "static_explorer"]
 
@@ -25,23 +25,24 @@ def _grid(values, name, check):
 
 
 def units_grid(X, y, lrs, hidden_sizes, *, epochs, n_hidden_layers, activation, output, loss,
-               seed):
+               seed, classes=None):
     """``{(lr, k): (label, Run)}``: ``n_hidden_layers`` layers of k units, ``epochs`` epochs each."""
     runs = {}
     for lr in lrs:
         for k in hidden_sizes:
             hidden = (k,) * n_hidden_layers
-            net = network(X.shape[1], hidden, activation, output, loss, seed)
+            net = network(X.shape[1], hidden, activation, output, loss, seed, classes)
             run = record(net, X, y, lr, epochs, keep=[epochs]).at(epochs)
             runs[(lr, k)] = (f"lr = {lr:g}, {describe(hidden)}", run)
     return runs
 
 
-def epochs_grid_runs(X, y, lrs, epoch_counts, *, hidden, activation, output, loss, seed):
+def epochs_grid_runs(X, y, lrs, epoch_counts, *, hidden, activation, output, loss, seed,
+                     classes=None):
     """``{(lr, e): (label, Run)}``: one run per learning rate, seen after each epoch count e."""
     runs = {}
     for lr in lrs:
-        net = network(X.shape[1], hidden, activation, output, loss, seed)
+        net = network(X.shape[1], hidden, activation, output, loss, seed, classes)
         run = record(net, X, y, lr, max(epoch_counts), keep=epoch_counts)
         for e in epoch_counts:
             runs[(lr, e)] = (f"lr = {lr:g}, {describe(hidden)}", run.at(e))
@@ -84,7 +85,9 @@ class StaticExplorer(widgets.VBox):
         lrs = _grid(lrs, "lrs", check_learning_rate)
         if (hidden_sizes is None) == (epochs_grid is None):
             raise ValueError("give exactly one of hidden_sizes (units grid) and epochs_grid")
-        net = {"activation": activation, "output": output, "loss": loss, "seed": seed}
+        classes = output_classes(loss, y)
+        net = {"activation": activation, "output": output, "loss": loss, "seed": seed,
+               "classes": classes}
         if hidden_sizes is not None:
             inner = _grid(hidden_sizes, "hidden_sizes",
                           lambda n: check_positive_int(n, "a hidden size"))
@@ -107,7 +110,7 @@ class StaticExplorer(widgets.VBox):
             runs = epochs_grid_runs(X, y, lrs, inner, hidden=hidden_tuple(hidden), **net)
             start = len(inner) - 1  # the end of training
 
-        fig = frame_figure(X, y, problem)
+        fig = frame_figure(X, y, problem, classes)
         pngs = {key: draw_frame(fig, run, label, epochs) for key, (label, run) in runs.items()}
         self.results = {key: run.J for key, (_, run) in runs.items()}
         self.diverged = {key: run.diverged_at for key, (_, run) in runs.items()

@@ -23,9 +23,10 @@ from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocato
 
 from ..canvas import canvas_png
 from ..losses import TASKS
-from ..plotting import BoundaryView, FitView, LossView, cost_label
+from ..plotting import BoundaryView, ClassRegionsView, FitView, LossView, cost_label
 
-__all__ = ["TrainingFigure", "PlaygroundFigure", "draw_frame", "frame_figure", "COLUMN_INCHES",
+__all__ = ["TrainingFigure", "PlaygroundFigure", "draw_frame", "frame_figure", "plane_view",
+           "COLUMN_INCHES",
            "CSS_DPI", "FRAME_DPI", "FRAME_COLORS"]
 
 CSS_DPI = 100  # CSS pixels per inch of figure: a figure w inches wide is shown w * 100 px wide
@@ -33,6 +34,14 @@ COLUMN_INCHES = 7.0  # the book's text column at a 1280 px window is a little wi
 FRAME_DPI = 2 * CSS_DPI  # stored frames: two device pixels per CSS pixel (sharp on HiDPI screens)
 FONT_SIZE = 10.5  # points; at CSS_DPI about 14.6 px, next to the body text's 16 px
 FRAME_COLORS = 32  # palette size of stored frames: small files, smooth enough fields
+
+
+def plane_view(ax, X, y, classes, **kw):
+    """The picture of points in the plane: the yhat field of a sigmoid output
+    (``classes=None``) or the class regions of a softmax output of ``classes`` units."""
+    if classes is None:
+        return BoundaryView(ax, X, y, **kw)
+    return ClassRegionsView(ax, X, y, classes=classes, **kw)
 
 
 class TrainingFigure:
@@ -54,6 +63,8 @@ class TrainingFigure:
         figsize * dpi.  The default width is the book's text column.
     log : logarithmic cost axis.
     fontsize : points, for ticks and labels (the title is one point larger).
+    classes : None for one sigmoid output (the yhat field), else the number
+        K of a softmax output's units (the regions coloured by class).
 
     Notes
     -----
@@ -66,10 +77,11 @@ class TrainingFigure:
     PROBLEMS = TASKS
 
     def __init__(self, X, y, problem="classification", resolution=60,
-                 figsize=(COLUMN_INCHES, 2.9), dpi=CSS_DPI, log=True, fontsize=FONT_SIZE):
+                 figsize=(COLUMN_INCHES, 2.9), dpi=CSS_DPI, log=True, fontsize=FONT_SIZE,
+                 classes=None):
         if problem not in self.PROBLEMS:
             raise ValueError(f"problem must be one of {self.PROBLEMS}, got {problem!r}")
-        self.problem = problem
+        self.problem, self.classes = problem, classes
         self.fig = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         ax_loss, ax_view = self.fig.subplots(1, 2)
@@ -84,8 +96,8 @@ class TrainingFigure:
                                  wspace=gap / panel)
         self.loss = LossView(ax_loss, log=log, fontsize=fs)
         if problem == "classification":
-            self.view = BoundaryView(ax_view, X, y, resolution=resolution, fontsize=fs,
-                                     point_size=1.6 * fs)
+            self.view = plane_view(ax_view, X, y, classes, resolution=resolution, fontsize=fs,
+                                   point_size=1.6 * fs)
         else:
             self.view = FitView(ax_view, X, y, fontsize=fs, point_size=0.9 * fs)
         # an Axes child, not a suptitle: savefig skips animated Figure-level artists
@@ -114,6 +126,8 @@ class TrainingFigure:
         v, ax = self.view, self.view.ax
         if isinstance(v, BoundaryView):
             layers = [v.image, v.points, v.boundary]
+        elif isinstance(v, ClassRegionsView):
+            layers = [v.image, v.points, v.key]
         else:
             layers = [v.points, v.line, ax.get_legend()]
         layers += list(ax.spines.values())  # the field would hide the frame
@@ -174,14 +188,17 @@ class PlaygroundFigure:
     Drawn on its own Agg canvas and rendered to PNG bytes (:meth:`to_png`).
     ``points=False`` leaves the data points out (the static playground lays
     them over the frames as one transparent picture per data set, from
-    :meth:`points_png`).
+    :meth:`points_png`).  ``classes``: None for one sigmoid output (the yhat
+    field), else the K units of a softmax output (regions coloured by
+    class); ``test``: a boolean mask of the held-out points, drawn hollow.
     """
 
     def __init__(self, X, y, problem, *, figsize=(7.0, 2.5), dpi=100, fontsize=8.0, resolution=50,
-                 points=True, title=True):
+                 points=True, title=True, classes=None, test=None):
         if problem not in TASKS:
             raise ValueError(f"problem must be one of {TASKS}, got {problem!r}")
-        self.problem = problem
+        self.problem, self.classes = problem, classes
+        self.test = None if test is None else np.asarray(test, dtype=bool)
         self.fig = Figure(figsize=figsize, dpi=dpi)
         self.canvas = FigureCanvasAgg(self.fig)
         fs = float(fontsize)
@@ -192,11 +209,15 @@ class PlaygroundFigure:
                                  bottom=3.7 * fs / 72 / h, top=1 - top / 72 / h, wspace=0.42)
         self.loss = LossView(ax_loss, log=True, fontsize=fs)
         if self.problem == "classification":
-            self.view = BoundaryView(ax_view, X, y, resolution=resolution, fontsize=fs,
-                                     point_size=1.1 * fs)
+            self.view = plane_view(ax_view, X, y, classes, resolution=resolution, fontsize=fs,
+                                   point_size=1.1 * fs)
+            if test is not None:
+                self.view.set_test(test)
         else:
             self.view = FitView(ax_view, X, y, fontsize=fs, point_size=0.7 * fs)
             self.view.ax.get_legend().remove()
+            if test is not None:
+                self.view.set_test(test)
         self.view.points.set_visible(points)
         self.grad_ax = ax_grad
         ax_grad.set_yscale("log")
@@ -247,7 +268,7 @@ class PlaygroundFigure:
             epochs = epochs or result.epochs
             e = len(result.losses) if epoch is None else min(epoch, len(result.losses))
             J = result.losses_until(e)
-            self.loss.update(J, epochs)
+            self.loss.update(J, epochs, result.test_losses_until(e))
             net = result.nets.get(e, result.net if epoch is None else None)
             if net is not None and message is None:
                 self.view.update(net)
@@ -296,9 +317,10 @@ class PlaygroundFigure:
         return self.to_png(compress_level=9, colors=colors, transparent=True)
 
 
-def frame_figure(X, y, problem):
-    """A figure for stored frames: the text column's width, rendered at 2x."""
-    return TrainingFigure(X, y, problem=problem, dpi=FRAME_DPI)
+def frame_figure(X, y, problem, classes=None):
+    """A figure for stored frames: the text column's width, rendered at 2x (``classes``: as
+    :class:`TrainingFigure`)."""
+    return TrainingFigure(X, y, problem=problem, dpi=FRAME_DPI, classes=classes)
 
 
 def draw_frame(fig, run, label, x_max, with_verdict=True):

@@ -14,7 +14,7 @@ from ..runs import DIVERGED, record
 from ..validation import check_learning_rate, check_positive_int
 from .figure import CSS_DPI, FRAME_COLORS, TrainingFigure
 from .pieces import WIDE, kernel_free_html, status_html
-from .settings import describe, hidden_tuple, network, setup
+from .settings import describe, hidden_tuple, network, output_classes, setup
 
 __all__ = ["LiveTrainer", "live_trainer"]
 
@@ -60,7 +60,9 @@ class LiveTrainer:
         self.activation, self.loss, self.seed = activation, loss, seed
         max_hidden = check_positive_int(max_hidden, "max_hidden")
         hidden = hidden_tuple(hidden, max_hidden)
-        network(self.X.shape[1], hidden, activation, self.output, loss, seed)  # checks names
+        self.classes = output_classes(loss, self.y)  # K for the cross-entropy, else None
+        network(self.X.shape[1], hidden, activation, self.output, loss, seed,
+                self.classes)  # checks names
         lo, hi = (check_learning_rate(v) for v in lr_range)
         lr = check_learning_rate(lr)
         if not lo <= lr <= hi:
@@ -69,7 +71,7 @@ class LiveTrainer:
         max_epochs = check_positive_int(max_epochs or max(5000, epochs), "max_epochs")
         self.redraw_interval = float(redraw_interval)
 
-        self.figure = TrainingFigure(self.X, self.y, problem=self.problem)
+        self.figure = TrainingFigure(self.X, self.y, problem=self.problem, classes=self.classes)
         self.lr_slider = widgets.FloatLogSlider(
             value=lr, base=10, min=math.log10(lo), max=math.log10(hi), step=0.05,
             description="learning rate", readout_format=".3g", continuous_update=False,
@@ -190,7 +192,8 @@ class LiveTrainer:
         training and once at the end.
         """
         lr, hidden, epochs = self.lr, self.hidden, self.epochs
-        net = network(self.X.shape[1], hidden, self.activation, self.output, self.loss, self.seed)
+        net = network(self.X.shape[1], hidden, self.activation, self.output, self.loss, self.seed,
+                      self.classes)
         setting = f"lr = {lr:.3g}, {describe(hidden)}"
         self.redraws = 0
         last_draw = perf_counter()

@@ -10,7 +10,7 @@ from ..runs import frame_epochs, record
 from ..validation import check_learning_rate, check_positive_int
 from .figure import draw_frame, frame_figure
 from .pieces import WIDE, deck, deck_style, frame_image
-from .settings import describe, hidden_tuple, network, setup
+from .settings import describe, hidden_tuple, network, output_classes, setup
 
 __all__ = ["TrainingPlayer", "training_player"]
 
@@ -46,13 +46,14 @@ class TrainingPlayer(widgets.VBox):
         lr = check_learning_rate(lr)
         epochs = check_positive_int(epochs, "epochs")
         self.epochs_shown = frame_epochs(epochs, frames)
-        net = network(X.shape[1], hidden, activation, output, loss, seed)
+        classes = output_classes(loss, y)
+        net = network(X.shape[1], hidden, activation, output, loss, seed, classes)
         run = record(net, X, y, lr, epochs, keep=self.epochs_shown)
         self.runs = [run.at(e) for e in self.epochs_shown]
         self.losses = self.runs[-1].losses
         self.results = [r.J for r in self.runs]
 
-        fig = frame_figure(X, y, problem)
+        fig = frame_figure(X, y, problem, classes)
         label = f"lr = {lr:g}, {describe(hidden)}"
         pngs = [draw_frame(fig, r, label, epochs, with_verdict=r is self.runs[-1]) for r in self.runs]
         self.frame_bytes = sum(len(p) for p in pngs)

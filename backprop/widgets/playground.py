@@ -4,11 +4,12 @@ Like the TensorFlow Playground (Smilkov et al., 2017), whose page address
 holds its whole state (a seed included), so that a link recreates a run, it
 keeps a configuration reproducible: here as one line of Python
 (:meth:`Playground.config_line`) with the seed among the settings.  What it
-adds is the log loss as well as the squared error, and the equations behind
-the picture: the current dZ of each layer next to the formula, B1 or B2,
-that produced it.  (The TensorFlow Playground has other things this one has
-not: L1 and L2 regularisation, a train/test split, label noise, and input
-features such as x1^2 and sin x1.)
+adds is the log loss and the cross-entropy (several classes, a softmax
+output) as well as the squared error, and the equations behind the
+picture: the current dZ of each layer next to the formula, B1 or B2, that
+produced it.  Like it, it can hold out test points (``split``).  (The
+TensorFlow Playground has other things this one has not: L1 and L2
+regularisation, label noise, and input features such as x1^2 and sin x1.)
 
 The settings (what a reader typed, checked) live in
 :mod:`backprop.widgets.playground_settings`, what is shown in
@@ -34,10 +35,12 @@ from .playground_settings import (
     Settings,
     check_data,
     check_settings,
+    classes_of,
     config_line,
     data_set,
     default_loss,
     problem_of,
+    test_mask,
 )
 from .playground_view import OWN_DATA, PlaygroundView, config_html, delta_table, error_line
 
@@ -64,13 +67,16 @@ class Playground:
     controls : dict
         The control widgets by setting name (``"data"``, ``"hidden"``,
         ``"activations"``, ``"output"``, ``"loss"``, ``"lr"``, ``"epochs"``,
-        ``"batch_size"``, ``"seed"``, ``"init"``).
-    X, y : the training data.
+        ``"batch_size"``, ``"seed"``, ``"init"``, ``"split"``).
+    X, y : the data set (training and test points).
+    test : boolean mask of the test points of X (none for ``split=0``);
+        the network trains on ``X[~test]``.
     checked : the settings of the last run, checked (a ``Checked``), or None
         if the settings have an error.
     result : the last training run, a :class:`backprop.runs.Run` (``J``,
         ``losses``, ``verdict``, ``grad_epochs``, ``grad_sizes``), or None if
-        the settings have an error.
+        the settings have an error; with test points its ``test_losses`` and
+        ``test_J`` are the cost on them.
     net : the trained network (None if training diverged or the settings have an error).
     error : the message shown for settings that cannot train, else None.
     message : the status line as plain text.
@@ -85,7 +91,8 @@ class Playground:
 
     def __init__(self, data=None, *, X=None, y=None, hidden=DEFAULTS.hidden,
                  activations=DEFAULTS.activations, output=None, loss=None, lr=DEFAULTS.lr,
-                 epochs=DEFAULTS.epochs, batch_size=None, seed=DEFAULTS.seed, init=DEFAULTS.init):
+                 epochs=DEFAULTS.epochs, batch_size=None, seed=DEFAULTS.seed, init=DEFAULTS.init,
+                 split=DEFAULTS.split):
         if (X is None) != (y is None):
             raise ValueError("give both X and y (your own data), or neither")
         if X is not None:
@@ -98,8 +105,8 @@ class Playground:
             self.X, self.y = data_set(data)
             self.own_data = False
         self.problem = problem_of(self.X)
-        self.figure = PlaygroundFigure(self.X, self.y, self.problem)
-        loss = default_loss(self.problem) if loss is None else loss
+        self.figure, self.test = self._first_figure(), np.zeros(len(self.y), dtype=bool)
+        loss = default_loss(self.problem, classes_of(self.y, self.problem)) if loss is None else loss
         if output is None:
             output = _losses.LOSSES[loss].default_output if loss in _losses.LOSSES else "sigmoid"
         # The settings as the controls hold them; the widgets are made only when displayed.
@@ -107,7 +114,7 @@ class Playground:
             "data": OWN_DATA if self.own_data else data, "hidden": self._text(hidden),
             "activations": self._text(activations), "output": output, "loss": loss, "lr": lr,
             "epochs": epochs, "batch_size": "all" if batch_size is None else str(batch_size),
-            "seed": seed, "init": init,
+            "seed": seed, "init": init, "split": split,
         }
         self._view = None
         self.result = self.net = self.error = self.checked = None
@@ -180,7 +187,7 @@ class Playground:
         return Settings(data=None if self.own_data else v["data"], hidden=v["hidden"],
                         activations=v["activations"], output=v["output"], loss=v["loss"],
                         lr=v["lr"], epochs=v["epochs"], batch_size=v["batch_size"], seed=v["seed"],
-                        init=v["init"])
+                        init=v["init"], split=v["split"])
 
     def set(self, **settings):
         """Change settings (names as in :func:`playground`) and retrain once; returns ``self``.
@@ -207,15 +214,17 @@ class Playground:
         return self
 
     def _change_data(self, name):
-        """A new data set; the loss and output follow a change between points and a curve."""
-        old = self.problem
+        """A new data set; the loss and output follow a change of the data's default loss
+        (between points and a curve, or between two classes and more)."""
+        old = default_loss(self.problem, classes_of(self.y, self.problem))
         self._values["data"] = name
         self.X, self.y = data_set(name)
         self.problem = problem_of(self.X)
-        self.figure = PlaygroundFigure(self.X, self.y, self.problem)
-        if self.problem != old:
-            self._values["loss"] = default_loss(self.problem)
-            self._values["output"] = _losses.get(self._values["loss"]).default_output
+        self.figure, self.test = self._first_figure(), np.zeros(len(self.y), dtype=bool)
+        new = default_loss(self.problem, classes_of(self.y, self.problem))
+        if new != old:
+            self._values["loss"] = new
+            self._values["output"] = _losses.get(new).default_output
 
     def _on_change(self, name, change):
         try:
@@ -237,6 +246,10 @@ class Playground:
             self._show_error(str(e))
             return None
         self.error, self.checked = None, checked
+        self._fit_figure(checked)
+        train = ~self.test
+        X, y = self.X[train], self.y[train]
+        test = (self.X[self.test], self.y[self.test]) if self.test.any() else None
         self.redraws = 0
         last = perf_counter()
 
@@ -252,9 +265,9 @@ class Playground:
             last = perf_counter()
 
         net = checked.network(self.X.shape[1])
-        result = record(net, self.X, self.y, checked.lr, checked.epochs,
+        result = record(net, X, y, checked.lr, checked.epochs,
                         batch_size=checked.batch_size, records=record_epochs(checked.epochs),
-                        progress=progress)
+                        progress=progress, test=test)
         self.result, self.net = result, result.net
         c = checked
         if result.diverged_at is not None:
@@ -275,8 +288,7 @@ class Playground:
                          f"too large; try a smaller one)")
             elif self.verdict == NOT_CONVERGED:
                 text += " (J is still changing: more epochs, or another learning rate)"
-            if self.problem == "classification":
-                text += f"; {100 * self.accuracy:.1f}% of the points on the right side"
+            text += self._scores()
             self.figure.update(result, title=text.split(" (")[0].split(";")[0])
         self.message = text
         self._png = self.figure.to_png()
@@ -298,12 +310,55 @@ class Playground:
         self._config = self._delta = self._delta_tex = ""
         self._publish()
 
+    def _first_figure(self):
+        """The figure for new data, before the settings are known (the class regions for
+        more than two classes, as their default softmax output draws them)."""
+        K = classes_of(self.y, self.problem)
+        return PlaygroundFigure(self.X, self.y, self.problem,
+                                classes=K if K is not None and K > 2 else None)
+
+    def _fit_figure(self, checked):
+        """A new figure when the picture changes kind (yhat field or class regions) or the
+        test points change."""
+        classes = checked.classes if checked.output == "softmax" else None
+        test = test_mask(len(self.y), checked.split)
+        if classes != self.figure.classes or not np.array_equal(test, self.test):
+            self.test = test
+            self.figure = PlaygroundFigure(self.X, self.y, self.problem, classes=classes,
+                                           test=test if test.any() else None)
+
+    def _scores(self):
+        """The status line's end: the share classified right (training and test points), or
+        the cost on the test points of a curve."""
+        if self.problem != "classification":
+            return f"; test J = {self.result.test_J:.3g}" if self.test.any() else ""
+        where = "on the right side" if self.net.sizes[-1] == 1 else "in their class's region"
+        if not self.test.any():
+            return f"; {100 * self.accuracy:.1f}% of the points {where}"
+        return (f"; {100 * self.accuracy:.1f}% of the training points {where}, "
+                f"{100 * self.test_accuracy:.1f}% of the test points")
+
+    def _right(self, rows):
+        """Which of the points ``rows`` the network puts on their class's side (or region)."""
+        X, y = self.X[rows], self.y[rows]
+        if self.net.sizes[-1] == 1:
+            return (self.net.forward(X)[:, 0] >= 0.5) == (y == 1)
+        return self.net.predict(X) == y
+
     @property
     def accuracy(self):
-        """The fraction of the points on their class's side of yhat = 0.5 (None for a curve)."""
+        """The fraction of the training points on their class's side of yhat = 0.5, or in
+        their class's region for a softmax output (None for a curve)."""
         if self.net is None or self.problem != "classification":
             return None
-        return float(np.mean((self.net.forward(self.X)[:, 0] >= 0.5) == (self.y == 1)))
+        return float(np.mean(self._right(~self.test)))
+
+    @property
+    def test_accuracy(self):
+        """The same fraction for the test points (None without test points, or for a curve)."""
+        if self.net is None or self.problem != "classification" or not self.test.any():
+            return None
+        return float(np.mean(self._right(self.test)))
 
     # ------------------------------------------------------------ what it shows
     def _show_delta(self):
@@ -313,8 +368,9 @@ class Playground:
             self._delta = "<em>No dZ to show: training diverged.</em>"
             return
         c = self.checked
+        train = ~self.test
         self._delta, self._delta_tex, self.delta_shown, self._delta_notes = delta_table(
-            self.net.trace(self.X, self.y), (*c.activations, c.output), c.loss)
+            self.net.trace(self.X[train], self.y[train]), (*c.activations, c.output), c.loss)
 
     def picture(self):
         """The current picture as an ``IPython.display.Image`` (a palette PNG, small for a page)."""
@@ -380,26 +436,36 @@ def playground(data=None, *, X=None, y=None, **settings):
 
     ``data`` is one of ``"moons"`` (the default), ``"circles"``, ``"xor"``,
     ``"spirals"``, ``"blobs"`` (two classes in the plane: the picture is the
-    decision boundary) or ``"curve"`` (a noisy sine: the picture is the fit),
-    or pass your own ``X`` and ``y``: X of shape (m, 2) with labels y in
+    decision boundary), ``"spirals3"``, ``"blobs3"`` (three classes: the
+    picture colours each region by its predicted class, paler where the
+    network is less sure) or ``"curve"`` (a noisy sine: the picture is the
+    fit), or pass your own ``X`` and ``y``: X of shape (m, 2) with labels y in
     {0, 1} (e.g. from :func:`backprop.datasets.function_boundary`), or X of
     shape (m, 1) with numbers y.
 
     Settings (each also a control of the widget): ``hidden`` (the hidden
     layers' sizes, e.g. ``(8, 8)``; ``()`` is no hidden layer),
     ``activations`` (one name for every hidden layer, or one per layer),
-    ``loss`` (``"bce"``, the log loss, or ``"mse"``, the squared error;
-    default: log loss for points, squared error for the curve), ``output``
-    (the output layer's activation; default: sigmoid for the log loss,
-    identity for the squared error), ``lr``, ``epochs``, ``batch_size``
+    ``loss`` (``"bce"``, the log loss, ``"cross_entropy"`` or ``"mse"``, the
+    squared error; default: log loss for points of two classes,
+    cross-entropy for three, squared error for the curve), ``output`` (the
+    output layer's activation; default: sigmoid for the log loss, softmax
+    for the cross-entropy, identity for the squared error), ``lr``,
+    ``epochs``, ``batch_size``
     (None: full batch), ``seed`` (the initial weights and the order of
     the mini-batches) and ``init`` (how the initial weights are scaled:
     ``"auto"``, ``"he"``, ``"lecun"``, ``"glorot"``, ``"zeros"`` or
-    ``("normal", sigma)``, as :class:`~backprop.MLP` takes it; chapter 10).
+    ``("normal", sigma)``, as :class:`~backprop.MLP` takes it; chapter 10)
+    and ``split`` (the share of test points in percent: 0, 20 or 50; with
+    k = 5 or 2, point i is a test point when i % k == k - 1, and the network
+    trains on the others; the cost panel adds their cost, dashed, the
+    picture draws them hollow and the status line gives their accuracy, or
+    their cost for the curve).
     At most 8 hidden layers of 256 units and 100000 epochs, so that a retrain
-    stays interactive.  The network is ``MLP([n_0, *hidden, 1],
-    [*activations, output], loss, seed, init)`` trained by ``fit``, so the same
-    settings always give the same numbers.
+    stays interactive.  The network is ``MLP([n_0, *hidden, n_L],
+    [*activations, output], loss, seed, init)``, with n_L = 1, or K, one
+    unit per class, for a softmax output, trained by ``fit`` on the training
+    points, so the same settings always give the same numbers.
 
     The widget retrains whenever a control changes (a run longer than a
     quarter of a second is redrawn while it trains) and shows the cost curve,

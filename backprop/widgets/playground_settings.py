@@ -19,19 +19,28 @@ from .. import datasets
 from .. import losses as _losses
 from ..init import check_init
 from ..network import MLP
-from ..validation import as_float_array, check_learning_rate, check_positive_int, check_X
+from ..validation import (
+    as_float_array,
+    check_learning_rate,
+    check_positive_int,
+    check_X,
+    check_y,
+)
 
-__all__ = ["Settings", "Checked", "DEFAULTS", "DATASETS", "check_settings", "check_data",
-           "config_line", "data_set", "default_loss", "parse_activations", "parse_batch_size",
-           "parse_hidden", "problem_of"]
+__all__ = ["Settings", "Checked", "DEFAULTS", "DATASETS", "SPLITS", "check_settings",
+           "check_data", "classes_of", "config_line", "data_set", "default_loss",
+           "parse_activations", "parse_batch_size", "parse_hidden", "problem_of", "test_mask"]
 
-# The playground's data sets: name -> (X, y).  The 1-D curve is a regression.
+# The playground's data sets: name -> (X, y).  The 1-D curve is a regression;
+# spirals3 and blobs3 have three classes (the website's playground has the same).
 DATASETS = {
     "moons": lambda: datasets.moons(200, noise=0.2, seed=0),
     "circles": lambda: datasets.circles(200, noise=0.1, seed=0),
     "xor": lambda: datasets.xor(200, noise=0.3, seed=0),
     "spirals": lambda: datasets.spirals(200, noise=0.05, seed=0),
     "blobs": lambda: datasets.blobs(200, separation=3.0, noise=1.0, seed=0),
+    "spirals3": lambda: datasets.spirals(300, noise=0.05, seed=0, classes=3),
+    "blobs3": lambda: datasets.blobs(300, separation=3.0, noise=1.0, seed=0, classes=3),
     "curve": lambda: datasets.regression_curve(100, noise=0.1, seed=0),
 }
 
@@ -41,6 +50,31 @@ def data_set(name):
     if name not in DATASETS:
         raise ValueError(f"unknown data set {name!r}; the playground has {', '.join(DATASETS)}")
     return DATASETS[name]()
+
+
+# The test shares the playground offers, in percent, and k of the rule "point i is a test
+# point when i % k == k - 1" (the website's rule).
+SPLITS = {0: None, 20: 5, 50: 2}
+
+
+def test_mask(m, split):
+    """Which of m points are held out for a test share of ``split`` percent (0, 20 or 50).
+
+    With k = 5 (20%) or k = 2 (50%), point i is a test point when
+    i % k == k - 1; the network trains on the others.  No point for 0.
+    """
+    if isinstance(split, bool) or split not in SPLITS:
+        raise ValueError(f"test points: the share must be 0, 20 or 50 (percent), got {split!r}")
+    k = SPLITS[split]
+    i = np.arange(m)
+    return np.zeros(m, dtype=bool) if k is None else i % k == k - 1
+
+
+def classes_of(y, problem):
+    """K, the number of classes of labels 0..K-1 (at least 2); None for a curve."""
+    if problem != "classification":
+        return None
+    return max(2, int(np.max(y)) + 1)
 
 
 @dataclass(frozen=True)
@@ -57,6 +91,7 @@ class Settings:
     batch_size: int | None = None
     seed: int = 0
     init: str | tuple = "auto"
+    split: int = 0
 
 
 DEFAULTS = Settings()
@@ -186,23 +221,34 @@ class Checked:
     seed: int
     problem: str
     init: str | tuple = "auto"
+    classes: int | None = None
+    split: int = 0
+
+    @property
+    def n_L(self):
+        """The output layer's units: K (one per class) for a softmax output, else 1."""
+        return self.classes if self.output == "softmax" else 1
 
     def network(self, n_0):
-        return MLP([n_0, *self.hidden, 1], [*self.activations, self.output], loss=self.loss,
-                   seed=self.seed, init=self.init)
+        return MLP([n_0, *self.hidden, self.n_L], [*self.activations, self.output],
+                   loss=self.loss, seed=self.seed, init=self.init)
 
 
-def default_loss(problem):
-    """The loss the playground picks for a problem: the log loss for points, the squared error for a curve."""
-    return "bce" if problem == "classification" else "mse"
+def default_loss(problem, classes=2):
+    """The loss the playground picks: the log loss for points of two classes, the
+    cross-entropy (softmax output) for more, the squared error for a curve."""
+    if problem != "classification":
+        return "mse"
+    return "bce" if classes in (None, 2) else "cross_entropy"
 
 
 def check_settings(s, X, y):
     """The settings ``s`` checked against the data; a ``ValueError`` with a readable message."""
     problem = problem_of(X)
+    classes = classes_of(y, problem)
     hidden = parse_hidden(s.hidden)
     acts = parse_activations(s.activations, len(hidden))
-    loss = default_loss(problem) if s.loss in (None, "") else s.loss
+    loss = default_loss(problem, classes) if s.loss in (None, "") else s.loss
     if loss not in _losses.LOSSES:
         names = ", ".join(f"{k!r} ({v.title})" for k, v in _losses.LOSSES.items())
         raise ValueError(f"unknown loss {loss!r}; choose {names}")
@@ -211,14 +257,33 @@ def check_settings(s, X, y):
     if output not in _activations.ACTIVATIONS:
         raise ValueError(f"unknown output activation {output!r}; choose from "
                          f"{', '.join(_activations.ACTIVATIONS)}")
+    if output == "softmax" and problem == "regression":
+        raise ValueError("a softmax output gives class probabilities; a curve needs numbers: "
+                         "choose an identity output")
+    if problem == "classification" and (output == "softmax" or loss == "cross_entropy"):
+        try:  # the package's own message for a softmax with another loss, and the reverse
+            MLP([X.shape[1], classes], [output], loss=loss)
+        except ValueError as e:
+            raise ValueError(str(e)) from None
     try:
         spec.check_output(output)
     except ValueError as e:
-        raise ValueError(f"{e} (the log loss takes probabilities, which a sigmoid gives; "
-                         "or choose the squared error)") from None
+        hint = ("the log loss takes probabilities, which a sigmoid gives; or choose the "
+                "squared error") if loss == "bce" else "it takes a probability per class"
+        raise ValueError(f"{e} ({hint})") from None
     if spec.task == "classification" and problem == "regression":
-        raise ValueError(f"the {spec.title} needs labels 0 and 1, and the curve's targets are "
+        labels = "labels 0 and 1" if loss == "bce" else "class labels"
+        raise ValueError(f"the {spec.title} needs {labels}, and the curve's targets are "
                          f"numbers: choose the {_losses.get(default_loss(problem)).title} for a curve")
+    if classes is not None and classes > 2 and loss != "cross_entropy":
+        hint = (f"these data have {classes} classes (labels 0..{classes - 1}): the "
+                f"{spec.title} with one output unit can tell only two apart; choose the "
+                "cross-entropy with a softmax output")
+        try:  # the package's own message first, where it has one (the log loss)
+            check_y(y, X.shape[0], 1, loss)
+        except ValueError as e:
+            raise ValueError(f"{e} ({hint})") from None
+        raise ValueError(hint)
     try:
         lr = check_learning_rate(s.lr)
     except TypeError as e:
@@ -238,7 +303,12 @@ def check_settings(s, X, y):
         init = check_init(s.init)
     except TypeError as e:
         raise ValueError(str(e)) from None
-    return Checked(s, hidden, acts, output, loss, lr, epochs, batch_size, seed, problem, init)
+    split = s.split
+    test_mask(0, split)  # a clear error for a share other than 0, 20 or 50
+    if split and batch_size is not None:
+        batch_size = parse_batch_size(batch_size, int((~test_mask(X.shape[0], split)).sum()))
+    return Checked(s, hidden, acts, output, loss, lr, epochs, batch_size, seed, problem, init,
+                   classes, int(split))
 
 
 def config_line(checked, data=None, own_data=False):
@@ -260,11 +330,11 @@ def config_line(checked, data=None, own_data=False):
     elif acts:
         args.append(f"activations={acts!r}")
     loss = checked.loss
-    if loss != default_loss(checked.problem):
+    if loss != default_loss(checked.problem, checked.classes):
         args.append(f"loss={loss!r}")
     if checked.output != _losses.get(loss).default_output:
         args.append(f"output={checked.output!r}")
-    for name in ("lr", "epochs", "batch_size", "seed", "init"):
+    for name in ("lr", "epochs", "batch_size", "seed", "init", "split"):
         value = getattr(checked, name)
         if value != getattr(DEFAULTS, name):
             args.append(f"{name}={value!r}")

@@ -26,6 +26,8 @@ __all__ = ["PlaygroundView", "delta_table", "tex_number", "error_line", "config_
 
 OWN_DATA = "your data"
 DELTA_ROWS, DELTA_COLS = 3, 4  # the part of each dZ[l] the widget shows
+# The "test points" menu: the share of the data held out, in percent.
+SPLIT_OPTIONS = [("none", 0), ("20%: every 5th point", 20), ("50%: every 2nd point", 50)]
 
 
 def tex_number(v):
@@ -90,7 +92,8 @@ class PlaygroundView:
         outputs = list(_activations.ACTIVATIONS)
         losses = [(loss.title, name) for name, loss in _losses.LOSSES.items()]
         inits = list(SCHEMES) if v["init"] in SCHEMES else [*SCHEMES, v["init"]]  # ("normal", s) too
-        self.options = {"output": outputs, "loss": list(_losses.LOSSES), "init": inits}
+        self.options = {"output": outputs, "loss": list(_losses.LOSSES), "init": inits,
+                        "split": [v for _, v in SPLIT_OPTIONS]}
         c = {
             "data": widgets.Dropdown(options=data_names, value=v["data"], description="data",
                                      disabled=own_data, style=wide, layout=small),
@@ -114,6 +117,8 @@ class PlaygroundView:
                                     layout=widgets.Layout(width="120px")),
             "init": widgets.Dropdown(options=[(str(i), i) for i in inits], value=v["init"],
                                      description="initial weights", style=wide, layout=small),
+            "split": widgets.Dropdown(options=SPLIT_OPTIONS, value=self._option("split", v["split"]),
+                                      description="test points", style=wide, layout=small),
         }
         self.image = widgets.Image(format="png", layout=widgets.Layout(width="700px",
                                                                         max_width="100%"))
@@ -125,6 +130,7 @@ class PlaygroundView:
             widgets.HBox([c["data"], c["loss"], c["output"]]),
             widgets.HBox([c["hidden"], c["activations"]]),
             widgets.HBox([c["lr"], c["epochs"], c["batch_size"], c["seed"], c["init"]]),
+            widgets.HBox([c["split"]]),  # a row of its own
             self.image, self.status_html, self.config_html, self.delta_html,
         ])
         self._holding = False

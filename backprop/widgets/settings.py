@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import numbers
 
+import numpy as np
+
 from .. import losses
 from ..network import MLP
 from ..validation import as_float_array, check_positive_int, check_X, check_y
 
-__all__ = ["setup", "hidden_tuple", "network", "describe"]
+__all__ = ["setup", "output_classes", "hidden_tuple", "network", "describe"]
+
+
+def output_classes(loss, y):
+    """K, the output units of a loss that takes class labels (the cross-entropy), else None.
+
+    K is the largest label plus one, at least 2; labels that are not whole
+    numbers 0..K-1 get the loss's own message from the network's check.
+    """
+    if losses.get(loss).output != "softmax":
+        return None
+    y = np.asarray(y, dtype=float)
+    finite = y[np.isfinite(y)]
+    return max(2, int(finite.max()) + 1) if finite.size else 2
 
 
 def setup(X, y, loss, output, problem):
@@ -33,7 +48,9 @@ def setup(X, y, loss, output, problem):
         )
     if output is None:
         output = spec.default_output
-    y = check_y(y, X.shape[0], 1, loss)[:, 0]
+    classes = output_classes(loss, y)
+    Y = check_y(y, X.shape[0], classes or 1, loss)
+    y = Y[:, 0] if classes is None else Y.argmax(axis=1).astype(float)  # labels 0..K-1
     return X, y, output, problem
 
 
@@ -48,9 +65,13 @@ def hidden_tuple(hidden, max_hidden=None):
     return hidden
 
 
-def network(n_0, hidden, activation, output, loss, seed):
-    """``MLP([n_0, *hidden, 1], [activation] * len(hidden) + [output], loss, seed)``."""
-    return MLP([n_0, *hidden, 1], [activation] * len(hidden) + [output], loss=loss, seed=seed)
+def network(n_0, hidden, activation, output, loss, seed, classes=None):
+    """``MLP([n_0, *hidden, n_L], [activation] * len(hidden) + [output], loss, seed)``.
+
+    n_L is 1, or ``classes`` (K, from :func:`output_classes`) for the cross-entropy.
+    """
+    return MLP([n_0, *hidden, classes or 1], [activation] * len(hidden) + [output], loss=loss,
+               seed=seed)
 
 
 def describe(hidden):

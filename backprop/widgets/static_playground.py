@@ -20,13 +20,23 @@ from ..runs import DIVERGED, frame_epochs, record, record_epochs
 from ..validation import check_learning_rate, check_positive_int
 from .figure import PlaygroundFigure
 from .pieces import deck, deck_style
-from .playground_settings import DATASETS, Settings, check_settings, data_set, problem_of
+from .playground_settings import (
+    DATASETS,
+    Settings,
+    check_settings,
+    classes_of,
+    data_set,
+    problem_of,
+)
 
 __all__ = ["StaticPlayground", "static_playground"]
 
 FIGSIZE = (6.6, 2.2)  # inches; shown at 100 CSS px per inch, stored at 1x to fit the page budget
 FRAME_COLORS = 16
 OVERLAY_CLASS = "bp-overlay"
+# The data sets it trains by default: those of two classes and the curve (each data set
+# multiplies the frames stored in the page).
+DEFAULT_DATA = tuple(d for d in DATASETS if d not in ("spirals3", "blobs3"))
 
 
 def depth_label(depth, width):
@@ -63,7 +73,7 @@ class StaticPlayground(widgets.VBox):
     frame_bytes : total size of the PNG frames and point pictures.
     """
 
-    def __init__(self, data=tuple(DATASETS), depths=(0, 1, 3), lrs=(0.03, 0.3, 3.0), *,
+    def __init__(self, data=DEFAULT_DATA, depths=(0, 1, 3), lrs=(0.03, 0.3, 3.0), *,
                  width=12, activation="relu", epochs=1000, frames=6, seed=0, interval=700):
         data = list(data)
         for d in data:
@@ -88,8 +98,10 @@ class StaticPlayground(widgets.VBox):
         for d in data:
             X, y = data_set(d)
             problem = problem_of(X)
+            K = classes_of(y, problem)
+            classes = K if K is not None and K > 2 else None  # their default: a softmax output
             fig = PlaygroundFigure(X, y, problem, figsize=FIGSIZE, fontsize=7.5, resolution=40,
-                                   points=False)
+                                   points=False, classes=classes)
             depth_decks = []
             for depth in depths:
                 lr_decks = []
@@ -117,7 +129,7 @@ class StaticPlayground(widgets.VBox):
                     lr_decks.append(deck(images, selected_index=0))
                 depth_decks.append(deck(lr_decks, selected_index=len(lrs) // 2))
             over = PlaygroundFigure(X, y, problem, figsize=FIGSIZE, fontsize=7.5, resolution=4,
-                                    points=False)
+                                    points=False, classes=classes)
             png = over.points_png()
             self.frame_bytes += len(png)
             self.points[d] = widgets.Image(value=png, format="png", layout=frame_layout)
@@ -174,17 +186,19 @@ class StaticPlayground(widgets.VBox):
 
 
 @functools.wraps(StaticPlayground, assigned=("__module__",), updated=())
-def static_playground(data=tuple(DATASETS), depths=(0, 1, 3), lrs=(0.03, 0.3, 3.0), **settings):
+def static_playground(data=DEFAULT_DATA, depths=(0, 1, 3), lrs=(0.03, 0.3, 3.0), **settings):
     """A precomputed playground that responds to its controls on a page without a kernel.
 
-    Buttons choose the data set (``data``: names as in :func:`playground`),
+    Buttons choose the data set (``data``: names as in :func:`playground`; by
+    default all but the three-class ones, ``DEFAULT_DATA``),
     the number of hidden layers (``depths``, each of ``width`` units with the
     ``activation``) and the learning rate (``lrs``); a Play button steps
     through ``frames`` epoch counts from 0 to ``epochs`` (about geometrically
     spaced, :func:`frame_epochs`).  Every combination is trained in advance
     with the playground's defaults otherwise (log loss with a sigmoid output
-    for the points, squared error with an identity output for the curve; full
-    batch; ``seed``), exactly as ``playground(...)`` with the same settings
+    for points of two classes, cross-entropy with a softmax output for three,
+    squared error with an identity output for the curve; full batch;
+    ``seed``), exactly as ``playground(...)`` with the same settings
     would train it, and each frame shows the cost curve up to that epoch, the
     decision boundary or fit, and each layer's gradient size ||dW[l]|| (from
     ``net.trace``).  Returns a :class:`StaticPlayground`.
