@@ -65,13 +65,46 @@ for (const c of fixtures.training) {
   });
 }
 
-test("the fixtures cover every activation, both losses, four depths, mini-batches and a divergence", () => {
+test("the fixtures cover every activation, the three losses, four depths, mini-batches and a divergence", () => {
   const acts = new Set(fixtures.training.flatMap((c) => c.activations));
-  assert.deepEqual([...acts].sort(), ["identity", "relu", "sigmoid", "tanh"]);
-  assert.deepEqual([...new Set(fixtures.training.map((c) => c.loss))].sort(), ["bce", "mse"]);
+  assert.deepEqual([...acts].sort(), ["identity", "relu", "sigmoid", "softmax", "tanh"]);
+  assert.deepEqual([...new Set(fixtures.training.map((c) => c.loss))].sort(), ["bce", "cross_entropy", "mse"]);
   assert.ok(new Set(fixtures.training.map((c) => c.sizes.length)).size >= 4);
   assert.ok(fixtures.training.some((c) => c.batch_size));
   assert.ok(fixtures.training.some((c) => c.diverged !== null));
+  // the softmax nets: K = 2, 3 and 4 output units, four depths, three hidden activations, mini-batches
+  const soft = fixtures.training.filter((c) => c.loss === "cross_entropy");
+  assert.deepEqual([...new Set(soft.map((c) => c.sizes[c.sizes.length - 1]))].sort(), [2, 3, 4]);
+  assert.ok(new Set(soft.map((c) => c.sizes.length)).size >= 4);
+  assert.deepEqual([...new Set(soft.flatMap((c) => c.activations.slice(0, -1)))].sort(), ["relu", "sigmoid", "tanh"]);
+  assert.ok(soft.filter((c) => c.batch_size).length >= 3);
+});
+
+test("the softmax and the cross-entropy are the package's far out (|z| up to 1000), finite", () => {
+  const ce = engine.LOSSES.cross_entropy;
+  for (const c of fixtures.softmax) {
+    const Z = c.Z.map((row) => Float64Array.from(row)), K = Z.length;
+    const A = engine.softmax(Z);
+    assert.ok(A.every((row) => row.every(Number.isFinite)), `softmax of ${JSON.stringify(c.Z)} is not finite`);
+    const dA = maxRelDiffDeep(A.map((r) => Array.from(r)), c.A, "A");
+    assert.ok(dA <= RTOL, `softmax differs from the package's by ${dA}`);
+    const J = ce.cost(Z, A, ce.targets(c.labels, K));
+    assert.ok(Number.isFinite(J) && relDiff(J, c.cost) <= RTOL, `cross-entropy ${J}, the package's ${c.cost}`);
+  }
+  assert.ok(fixtures.softmax.some((c) => c.Z.flat().some((z) => Math.abs(z) >= 1000)));
+});
+
+test("softmax and cross-entropy that cannot work get the package's message, word for word", () => {
+  for (const c of fixtures.errors) {
+    const W = c.sizes.slice(1).map((n, l) => Array.from({ length: n }, () => new Array(c.sizes[l]).fill(0.1)));
+    const b = c.sizes.slice(1).map((n) => new Array(n).fill(0));
+    const args = { sizes: c.sizes, activations: c.activations, loss: c.loss, W, b, X: c.X, y: c.y, lr: 0.1, epochs: 1 };
+    assert.throws(() => engine.train(args), (e) => {
+      assert.equal(e.message, c.message, `${c.sizes} ${c.activations} ${c.loss}`);
+      return true;
+    });
+  }
+  assert.ok(fixtures.errors.length >= 8);
 });
 
 test("the page's initial weights are bp.MLP's, bit for bit", () => {
