@@ -838,7 +838,8 @@ PICTURE = """(palette) => {
         const j = [0, 1, 2].reduce((a, b) => (Math.abs(col[b] - 255) > Math.abs(col[a] - 255) ? b : a));
         for (let i = 0; i < d.length; i += 4) {
             const s = (d[i + j] - 255) / (col[j] - 255);
-            if (s >= 0.3 && s <= 1.02 && [0, 1, 2].every((q) => Math.abs(d[i + q] - (255 + (col[q] - 255) * s)) <= 8)) k++;
+            const fits = [0, 1, 2].every((q) => Math.abs(d[i + q] - (255 + (col[q] - 255) * s)) <= 8);
+            if (s >= 0.3 && s <= 1.02 && fits) k++;
         }
         return k / n; });
     const v = pg.view, dpr = c.width / c.clientWidth;
@@ -855,7 +856,15 @@ PICTURE = """(palette) => {
             if ([0, 1, 2].every((q) => Math.abs(kd[i + q] - 136) <= 24)) grey++;
         }
     }
-    return { counts, testCentre: centre(pg.all.X[t]), testLabel: pg.all.y[t],
+    // a 14 x 14 lattice of pixels away from the points: where they are, and their colour
+    const near = (x, y) => pg.all.X.some((p) => Math.hypot((p[0] - x) / (v.x1 - v.x0) * c.clientWidth,
+        (p[1] - y) / (v.y1 - v.y0) * c.clientHeight) < 7);
+    const lattice = [];
+    for (let i = 0; i < 14; i++) for (let j = 0; j < 14; j++) {
+        const x = v.x0 + (i + 0.5) / 14 * (v.x1 - v.x0), y = v.y0 + (j + 0.5) / 14 * (v.y1 - v.y0);
+        if (!near(x, y)) lattice.push([x, y, centre([x, y])]);
+    }
+    return { counts, lattice, testCentre: centre(pg.all.X[t]), testLabel: pg.all.y[t],
              trainCentre: centre(pg.all.X[r]), trainLabel: pg.all.y[r], grey };
 }"""
 PALETTE = ["#0072B2", "#D55E00", "#009E73"]  # classes 0, 1, 2 (the notebook's playground's too)
@@ -910,6 +919,25 @@ def test_three_classes_train_with_softmax_and_a_test_split(playground):
     assert float(match[4]) == float(f"{net.cost(X_test, y_test):.3g}")
     assert match[3] == f"{100 * np.mean(net.predict(X) == y):.1f}"
     assert match[5] == f"{100 * np.mean(net.predict(X_test) == y_test):.1f}"
+    # the picture against the package's net: away from the points, a pixel has the colour of
+    # the class predict_proba ranks first, mixed with white by its confidence, (p - 1/3) / (2/3)
+    where = np.array([q[:2] for q in shown["lattice"]])
+    seen = np.array([q[2] for q in shown["lattice"]], dtype=float)
+    P = net.predict_proba(where)
+    colours = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in PALETTE], dtype=float)
+    # each pixel read as white + s (colour - white) for the colour that fits it best
+    fits = [((255 - seen) @ (255 - c)) / ((255 - c) @ (255 - c)) for c in colours]
+    misfit = [np.abs(255 - s[:, None] * (255 - c) - seen).max(axis=1) for s, c in zip(fits, colours)]
+    cls = np.argmin(misfit, axis=0)
+    s_seen = np.choose(cls, fits)
+    s_want = (P.max(axis=1) - 1 / 3) / (2 / 3)
+    inside = P.max(axis=1) - np.sort(P, axis=1)[:, -2] > 0.1  # not on a boundary between classes
+    assert inside.sum() > 60, inside.sum()
+    assert np.mean(cls[inside] == P.argmax(axis=1)[inside]) > 0.95, "a region of the wrong colour"
+    pale = inside & (s_want < 0.9)  # where the net is less sure (most of the picture is sure)
+    assert pale.sum() >= 10, f"only {pale.sum()} pale pixels to test the lightness on"
+    off = np.abs(s_seen - s_want)[pale]
+    assert np.median(off) < 0.04, f"the lightness is not the confidence: {np.sort(off)}"
 
 
 @pytest.mark.parametrize("hash_, change", [
