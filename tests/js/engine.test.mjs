@@ -167,6 +167,39 @@ test("train refuses bad input with a message that names the problem", () => {
   assert.equal(engine.train(good).costs.length, 3);
 });
 
+test("several classes: the page's defaults, its checks, and the network and Python they give", () => {
+  const limits = { maxWidth: 8, maxHidden: 6, seeds: [0] };
+  const d = pageData.datasets.spirals3;
+  assert.equal(d.classes, 3);
+  assert.equal(pageData.datasets.blobs3.classes, 3);
+  assert.equal(pageData.datasets.moons.classes, 2);
+  const k = core.checkSettings({ ...core.DEFAULTS, data: "spirals3" }, "classification", d.m, limits, 3);
+  assert.deepEqual([k.loss, k.output, k.K], ["cross_entropy", "softmax", 3]);
+  const two = core.checkSettings({ ...core.DEFAULTS, output: "softmax", loss: "cross_entropy" }, "classification", 200, limits, 2);
+  assert.equal(two.K, 2);  // a softmax over two units for two classes, if chosen
+  assert.equal(core.checkSettings({ ...core.DEFAULTS }, "classification", 200, limits, 2).K, 1);
+  const bad = [
+    [{ loss: "bce" }, 3, /the log loss here has one output unit for two classes, and these data have 3 classes/],
+    [{ loss: "mse" }, 3, /the squared error here has one output unit/],
+    [{ output: "softmax", loss: "bce" }, 2, /a 'softmax' output layer needs loss='cross_entropy'/],
+    [{ output: "sigmoid", loss: "cross_entropy" }, 3, /loss='cross_entropy': the cross-entropy needs a probability for each class/],
+    [{ act: "softmax" }, 3, /activation of hidden layer 1: unknown 'softmax'/],
+  ];
+  for (const [change, classes, message] of bad) {
+    assert.throws(() => core.checkSettings({ ...core.DEFAULTS, ...change }, "classification", 240, limits, classes), message);
+  }
+  assert.throws(() => core.checkSettings({ ...core.DEFAULTS, loss: "cross_entropy" }, "regression", 100, limits),
+    /the cross-entropy needs class labels, and the curve's targets are numbers/);
+  assert.deepEqual(core.parsePoints("0.5,1,2;1,1,3;0,0,1.5", 3), [[0.5, 1, 2]]);
+  assert.deepEqual(core.parsePoints("0.5,1,2", 2), []);
+  // the page's network for spirals3 trains, and its Python names the same data and network
+  const code = core.pythonCode({ call: d.call.replace("{noise}", core.pyRepr(d.default)), points: [], split: 5,
+    checked: k, n0: 2, epochs: 3 });
+  assert.match(code, /^X, y = bp\.datasets\.spirals\(300, noise=0\.05, seed=0, classes=3\)$/m);
+  assert.match(code, /^net = bp\.MLP\(\[2, 8, 8, 3\], \['relu', 'relu', 'softmax'\], 'cross_entropy', seed=0\)$/m);
+  assert.equal(pageData.datasets.blobs3.call, "bp.datasets.blobs(300, separation=3.0, noise={noise}, seed=0, classes=3)");
+});
+
 test("Python's number formats", () => {
   const cases = [[0.5, "0.5"], [3, "3.0"], [-1e-5, "-1e-05"], [1e16, "1e+16"], [1.5e-7, "1.5e-07"],
     [0.0001, "0.0001"], [123456789.0, "123456789.0"], [Infinity, "inf"], [NaN, "nan"]];
