@@ -40,6 +40,9 @@
     return [el("label", { for: `bpp-${name}`, text: label }), i];
   }
 
+  // A softmax output (chosen, or the default of the cross-entropy): each class its own colour
+  function usesSoftmax(s) { return s.output === "softmax" || (s.output === "" && s.loss === "cross_entropy"); }
+
   function field(parts, cls = "") { return el("div", { class: `bpp-field ${cls}` }, parts); }
 
   class Playground {
@@ -152,7 +155,7 @@
       c.noise.replaceChildren(...d.noises.map((v) => el("option", { value: C.pyRepr(v), text: String(v) })));
       if (s.noise === null || !d.noises.map(C.pyRepr).includes(s.noise)) s.noise = C.pyRepr(d.default);
       c.noise.value = s.noise;
-      this.pointOptions(d.classes || 2, d.classes > 2 || s.output === "softmax");
+      this.pointOptions(d.classes || 2, d.classes > 2 || usesSoftmax(s));
       for (const k of ["split", "hidden", "loss", "output", "lr", "epochs", "batch", "seed", "init"]) c[k].value = s[k];
       let n = 0;
       try { n = C.parseHidden(s.hidden).length; } catch (e) { n = this.acts.querySelectorAll("select").length; }
@@ -194,7 +197,7 @@
       this.points = this.problem === "classification" ? C.parsePoints(s.pts, this.classes) : [];
       for (const p of this.points) { X.push([p[0], p[1]]); y.push(p[2]); }
       // a softmax's picture: every class its own colour (PALETTE); else the two-class one
-      this.palette = this.problem === "classification" && (this.classes > 2 || s.output === "softmax");
+      this.palette = this.problem === "classification" && (this.classes > 2 || usesSoftmax(s));
       this.split = C.SPLITS[s.split] || null;
       const test = (i) => this.split !== null && i % this.split === this.split - 1;
       this.all = { X, y, test: X.map((_, i) => test(i)) };
