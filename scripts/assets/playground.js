@@ -250,12 +250,12 @@
         for (let k = 0; k < this.classes; k++) {
           parts.push(el("span", { class: "bpp-swatch", style: `background:${PALETTE[k]}` }), `class ${k} `);
         }
-        parts.push(" Each region has the colour of the class the network predicts, paler where it is " +
+        parts.push(el("br"), "Each region has the colour of the class the network predicts, paler where it is " +
           `less sure (the largest probability near 1/K = 1/${this.classes}), full where it is near 1.`);
       } else {
         parts.push(el("span", { class: "bpp-swatch", style: `background:${CLASS_COLORS[0]}` }), "class 0 ",
           el("span", { class: "bpp-swatch", style: `background:${CLASS_COLORS[1]}` }), "class 1 ",
-          " The deeper the colour, the nearer ŷ is to 0 or 1.");
+          el("br"), "The deeper the colour, the nearer ŷ is to 0 or 1.");
       }
       if (this.split) parts.push(" Hollow points: test points, not trained on.");
       this.key.replaceChildren(...parts);
