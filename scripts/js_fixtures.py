@@ -39,27 +39,36 @@ DEPTHS = [(), (5,), (4, 3), (3, 4, 3)]  # hidden layer sizes
 EPOCHS = 60
 
 # The page's data sets: the Python playground's (bp.widgets.playground(name).X, .y) at its
-# noise, and a few other noise levels; m = 200 points (100 for the curve), seed 0.
+# noise, and a few other noise levels; m = 200 points (100 for the curve), seed 0; and two
+# sets of three classes (300 points), which the notebook's playground makes with the same calls.
+# name: (function, m, noise levels, default noise, the call with {noise} for the noise)
 DATASETS = {
-    "moons": (bp.datasets.moons, 200, [0.0, 0.1, 0.2, 0.3, 0.4], 0.2),
-    "circles": (bp.datasets.circles, 200, [0.0, 0.05, 0.1, 0.15, 0.2], 0.1),
-    "xor": (bp.datasets.xor, 200, [0.1, 0.2, 0.3, 0.4, 0.5], 0.3),
-    "spirals": (bp.datasets.spirals, 200, [0.0, 0.025, 0.05, 0.1, 0.15], 0.05),
-    "blobs": (bp.datasets.blobs, 200, [0.5, 0.75, 1.0, 1.5, 2.0], 1.0),
-    "curve": (bp.datasets.regression_curve, 100, [0.0, 0.05, 0.1, 0.2, 0.3], 0.1),
+    "moons": (bp.datasets.moons, 200, [0.0, 0.1, 0.2, 0.3, 0.4], 0.2, None),
+    "circles": (bp.datasets.circles, 200, [0.0, 0.05, 0.1, 0.15, 0.2], 0.1, None),
+    "xor": (bp.datasets.xor, 200, [0.1, 0.2, 0.3, 0.4, 0.5], 0.3, None),
+    "spirals": (bp.datasets.spirals, 200, [0.0, 0.025, 0.05, 0.1, 0.15], 0.05, None),
+    "blobs": (bp.datasets.blobs, 200, [0.5, 0.75, 1.0, 1.5, 2.0], 1.0, None),
+    "curve": (bp.datasets.regression_curve, 100, [0.0, 0.05, 0.1, 0.2, 0.3], 0.1, None),
+    "spirals3": (bp.datasets.spirals, 300, [0.0, 0.025, 0.05, 0.1, 0.15], 0.05,
+                 "bp.datasets.spirals(300, noise={noise}, seed=0, classes=3)"),
+    "blobs3": (bp.datasets.blobs, 300, [0.5, 0.75, 1.0, 1.5, 2.0], 1.0,
+               "bp.datasets.blobs(300, separation=3.0, noise={noise}, seed=0, classes=3)"),
 }
+MAX_CLASSES = 3  # the most classes of a data set above: the widest output layer (softmax, K units)
 SEEDS = range(10)
 MAX_WIDTH, MAX_HIDDEN = 8, 6  # the page's limits (the notebook's playground: 256 and 8)
-N_NORMALS = 2 * MAX_WIDTH + (MAX_HIDDEN - 1) * MAX_WIDTH ** 2 + MAX_WIDTH  # the most weights
+N_NORMALS = (2 * MAX_WIDTH + (MAX_HIDDEN - 1) * MAX_WIDTH ** 2
+             + MAX_WIDTH * MAX_CLASSES)  # the most weights
 
 
 def tolist(a):
     return np.asarray(a, dtype=float).tolist()
 
 
-def run_case(hidden, act, loss, output, X, y, lr, epochs=EPOCHS, seed=0, batch_size=None):
-    """One ``MLP.fit`` run: the inputs and what the package computes."""
-    sizes = [X.shape[1], *hidden, 1]
+def run_case(hidden, act, loss, output, X, y, lr, epochs=EPOCHS, seed=0, batch_size=None,
+             K=1):
+    """One ``MLP.fit`` run: the inputs and what the package computes (K output units)."""
+    sizes = [X.shape[1], *hidden, K]
     acts = [act] * len(hidden) + [output]
     net = bp.MLP(sizes, acts, loss, seed=seed)
     case = {"sizes": sizes, "activations": acts, "loss": loss, "lr": lr, "epochs": epochs,
@@ -93,6 +102,18 @@ def training_cases():
                               batch_size=batch, epochs=15))
     cases.append(run_case((5,), "tanh", "mse", "identity", Xr, yr, lr=0.05, seed=2, batch_size=8,
                           epochs=15))
+    # several classes: a softmax output of K units with the cross-entropy, labels 0..K-1
+    X3, y3 = bp.datasets.spirals(45, noise=0.1, seed=1, classes=3)
+    X4, y4 = bp.datasets.blobs(48, separation=2.0, noise=0.8, seed=1, classes=4)
+    for act in ["relu", "tanh", "sigmoid"]:
+        for hidden in DEPTHS:
+            cases.append(run_case(hidden, act, "cross_entropy", "softmax", X3, y3, lr=0.5, K=3))
+            cases.append(run_case(hidden, act, "cross_entropy", "softmax", X4, y4, lr=0.3, K=4))
+    cases.append(run_case((5,), "tanh", "cross_entropy", "softmax", Xc, yc, lr=0.5, K=2))
+    for act, batch, seed, (X, y, K) in [("relu", 16, 0, (X3, y3, 3)), ("tanh", 7, 4, (X4, y4, 4)),
+                                        ("sigmoid", 1, 9, (X3, y3, 3))]:
+        cases.append(run_case((6, 4), act, "cross_entropy", "softmax", X, y, lr=0.2, seed=seed,
+                              batch_size=batch, epochs=15, K=K))
     # a run that diverges (the curve at learning rate 3, as chapter 7 shows)
     Xd, yd = bp.datasets.regression_curve(100, noise=0.1, seed=0)
     cases.append(run_case((8, 8), "relu", "mse", "identity", Xd, yd, lr=3.0, epochs=300))
@@ -105,12 +126,58 @@ def init_cases():
     for sizes, acts in [([2, 8, 8, 1], ["relu", "relu", "sigmoid"]),
                         ([2, 1], ["sigmoid"]),
                         ([1, 3, 8, 1], ["tanh", "relu", "identity"]),
-                        ([2] + [MAX_WIDTH] * MAX_HIDDEN + [1], ["sigmoid"] * MAX_HIDDEN + ["sigmoid"])]:
+                        ([2] + [MAX_WIDTH] * MAX_HIDDEN + [1], ["sigmoid"] * MAX_HIDDEN + ["sigmoid"]),
+                        ([2, 8, 8, 3], ["relu", "relu", "softmax"]),
+                        ([2] + [MAX_WIDTH] * MAX_HIDDEN + [MAX_CLASSES],
+                         ["tanh"] * MAX_HIDDEN + ["softmax"])]:
+        loss = "cross_entropy" if acts[-1] == "softmax" else "mse"
         for seed in (0, 3, 9):
             for init in bp.init.SCHEMES:
-                net = bp.MLP(sizes, acts, "mse", seed=seed, init=init)
+                net = bp.MLP(sizes, acts, loss, seed=seed, init=init)
                 cases.append({"sizes": sizes, "activations": acts, "seed": seed, "init": init,
                               "W": [tolist(W) for W in net.weights]})
+    return cases
+
+
+def softmax_cases():
+    """The package's softmax and cross-entropy cost of logits Z far out (|z| up to 1000,
+    where e^z overflows), for the engine's own functions."""
+    cases = []
+    for Z, labels in [([[1000.0, -1000.0, 0.5], [0.0, 999.0, 0.25], [-1000.0, 1000.0, 0.0]],
+                       [0, 1, 2]),
+                      ([[710.0, -745.0], [709.0, 0.0], [1.0, 745.0], [-3.0, 2.0]], [3, 0]),
+                      ([[1e-3, 2.0, -4.0, 30.0], [2e-3, -1.0, 4.0, -30.0]], [1, 0, 1, 1])]:
+        Z = np.array(Z)
+        K, m = Z.shape
+        Y = np.zeros((K, m))
+        Y[labels, np.arange(m)] = 1.0
+        A = bp.ACTIVATIONS["softmax"].forward(Z)
+        cost = bp.losses.get("cross_entropy").cost(Z, A, Y)
+        assert np.all(np.isfinite(A)) and np.isfinite(cost)
+        cases.append({"Z": tolist(Z), "labels": labels, "A": tolist(A), "cost": cost})
+    return cases
+
+
+def error_cases():
+    """The package's errors for a softmax or a cross-entropy that cannot work, word for word."""
+    X, y = bp.datasets.spirals(6, noise=0.1, seed=0, classes=3)
+    cases = []
+    for sizes, acts, loss, labels in [
+            ([2, 3], ["sigmoid"], "cross_entropy", y), ([2, 4, 3], ["tanh", "identity"], "cross_entropy", y),
+            ([2, 3], ["softmax"], "mse", y), ([2, 4, 3], ["relu", "softmax"], "bce", y),
+            ([2, 1], ["softmax"], "cross_entropy", y), ([2, 4, 1], ["relu", "softmax"], "cross_entropy", y),
+            ([2, 4, 3], ["softmax", "softmax"], "cross_entropy", y),
+            ([2, 1], ["identity"], "bce", y % 2),
+            ([2, 3], ["softmax"], "cross_entropy", np.array([0, 1, 2, 3, 1, 0.0])),
+            ([2, 4, 3], ["relu", "softmax"], "cross_entropy", np.array([0, -1, 2, 1, 5, 0.0])),
+            ([2, 2], ["softmax"], "cross_entropy", np.array([0, 1, 0.5, 1, 1, 0]))]:
+        try:
+            bp.MLP(sizes, acts, loss, seed=0).fit(X, labels, lr=0.1, epochs=1)
+        except ValueError as e:
+            cases.append({"sizes": sizes, "activations": acts, "loss": loss, "X": tolist(X),
+                          "y": tolist(labels), "message": str(e)})
+        else:
+            raise AssertionError(f"the package accepts {sizes} {acts} {loss}")
     return cases
 
 
@@ -152,6 +219,7 @@ def diverged_message_case():
 def fixtures():
     return {"note": "written by scripts/js_fixtures.py from the backprop package; do not edit",
             "training": training_cases(), "init": init_cases(),
+            "softmax": softmax_cases(), "errors": error_cases(),
             "messages": message_cases(), "diverged_message": diverged_message_case()}
 
 
@@ -185,15 +253,18 @@ def seed_data(seed):
 
 def page_data():
     data = {}
-    for name, (make, m, noises, default) in DATASETS.items():
+    for name, (make, m, noises, default, call) in DATASETS.items():
         assert default in noises
-        sets = {}
+        call = call or f"bp.datasets.{make.__name__}({m}, noise={{noise}}, seed=0)"
+        sets, classes = {}, None
         for noise in noises:
-            X, y = make(m, noise=noise, seed=0)
+            X, y = eval(call.format(noise=repr(noise)), {"bp": bp})  # the call the page shows
             sets[repr(noise)] = {"X": b64(X), "y": b64(y)}
+            if make is not bp.datasets.regression_curve:
+                classes = int(y.max()) + 1
+                assert classes <= MAX_CLASSES and set(y) == set(range(classes))
         data[name] = {"m": m, "n0": X.shape[1], "noises": noises, "default": default,
-                      "call": f"bp.datasets.{make.__name__}({m}, noise={{noise}}, seed=0)",
-                      "sets": sets}
+                      "call": call, "classes": classes, "sets": sets}
     payload = {"datasets": data, "seeds": {seed: seed_data(seed) for seed in SEEDS},
                "maxWidth": MAX_WIDTH,
                "maxHidden": MAX_HIDDEN}

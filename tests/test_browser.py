@@ -826,6 +826,120 @@ def test_a_diverging_run_is_shown_with_its_message(playground):
     assert dark > 300, f"the cost panel of a diverged run is nearly blank ({dark} dark pixels)"
 
 
+# What the boundary picture shows, read from its pixels: for each colour c, the pixels that are
+# white mixed with c (255 + (c - 255) s, s >= 0.3: a region, or a point); the centre pixels
+# of the first test point and the first training point; and the cost panel's grey (#888,
+# the dashed test curve) inside its frame (the frame itself is #888 too, so it is left out).
+PICTURE = """(palette) => {
+    const pg = window.bpPlayground, c = pg.canvases.boundary, ctx = c.getContext('2d');
+    const d = ctx.getImageData(0, 0, c.width, c.height).data, n = d.length / 4;
+    const rgb = (h) => [1, 3, 5].map((i) => parseInt(h.slice(i, i + 2), 16));
+    const counts = palette.map((h) => { const col = rgb(h); let k = 0;
+        const j = [0, 1, 2].reduce((a, b) => (Math.abs(col[b] - 255) > Math.abs(col[a] - 255) ? b : a));
+        for (let i = 0; i < d.length; i += 4) {
+            const s = (d[i + j] - 255) / (col[j] - 255);
+            const fits = [0, 1, 2].every((q) => Math.abs(d[i + q] - (255 + (col[q] - 255) * s)) <= 8);
+            if (s >= 0.3 && s <= 1.02 && fits) k++;
+        }
+        return k / n; });
+    const v = pg.view, dpr = c.width / c.clientWidth;
+    const centre = (p) => { const x = Math.round((p[0] - v.x0) / (v.x1 - v.x0) * c.clientWidth * dpr);
+        const y = Math.round((c.clientHeight - (p[1] - v.y0) / (v.y1 - v.y0) * c.clientHeight) * dpr);
+        return Array.from(ctx.getImageData(x, y, 1, 1).data.slice(0, 3)); };
+    const t = pg.all.test.indexOf(true), r = pg.all.test.indexOf(false);
+    const k = pg.canvases.cost, kd = k.getContext('2d').getImageData(0, 0, k.width, k.height).data;
+    const kdpr = k.width / k.clientWidth, inset = 3;
+    let grey = 0;
+    for (let yy = Math.ceil((8 + inset) * kdpr); yy < k.height - (30 + inset) * kdpr; yy++) {
+        for (let xx = Math.ceil((42 + inset) * kdpr); xx < k.width - (8 + inset) * kdpr; xx++) {
+            const i = 4 * (yy * k.width + xx);
+            if ([0, 1, 2].every((q) => Math.abs(kd[i + q] - 136) <= 24)) grey++;
+        }
+    }
+    // a 14 x 14 lattice of pixels away from the points: where they are, and their colour
+    const near = (x, y) => pg.all.X.some((p) => Math.hypot((p[0] - x) / (v.x1 - v.x0) * c.clientWidth,
+        (p[1] - y) / (v.y1 - v.y0) * c.clientHeight) < 7);
+    const lattice = [];
+    for (let i = 0; i < 14; i++) for (let j = 0; j < 14; j++) {
+        const x = v.x0 + (i + 0.5) / 14 * (v.x1 - v.x0), y = v.y0 + (j + 0.5) / 14 * (v.y1 - v.y0);
+        if (!near(x, y)) lattice.push([x, y, centre([x, y])]);
+    }
+    return { counts, lattice, testCentre: centre(pg.all.X[t]), testLabel: pg.all.y[t],
+             trainCentre: centre(pg.all.X[r]), trainLabel: pg.all.y[r], grey };
+}"""
+PALETTE = ["#0072B2", "#D55E00", "#009E73"]  # classes 0, 1, 2 (the notebook's playground's too)
+
+
+def test_three_classes_train_with_softmax_and_a_test_split(playground):
+    """spirals3 from the data menu: the page turns to a softmax over 3 units with the
+    cross-entropy, trains, colours every region by its predicted class, draws the test
+    points hollow and their cost dashed, and its Python reproduces the run, numbers and all."""
+    import numpy as np
+
+    # three spirals need more updates than two: mini-batches of 10 (a run that rounding
+    # differences do not push apart, unlike full batch at a large learning rate)
+    p = playground("split=20&lr=0.2&batch=10&epochs=100")
+    p.page.locator("#bpp-data").select_option("spirals3")
+    menus = {m: p.page.locator(f"#bpp-{m} option").all_inner_texts() for m in ("loss", "output")}
+    assert "cross-entropy" in menus["loss"] and "softmax" in menus["output"], menus
+    pg = "window.bpPlayground"
+    assert p.page.evaluate(f"() => [{pg}.sizes, {pg}.activations, {pg}.checked.loss]") == [
+        [2, 8, 8, 3], ["relu", "relu", "softmax"], "cross_entropy"]
+    assert "paler" in p.page.locator(".bpp-key").inner_text()
+    p.play_to_the_end()
+    shown = p.page.evaluate(PICTURE, PALETTE)
+    # each class's colour covers more of the picture than its points can (100 points of
+    # radius 3.2 px: under 3%): the regions are coloured by class
+    assert all(c > 0.08 for c in shown["counts"]), f"shares of the class colours: {shown['counts']}"
+    colour = [int(PALETTE[int(shown["trainLabel"])][i:i + 2], 16) for i in (1, 3, 5)]
+    assert np.abs(np.subtract(shown["trainCentre"], colour)).max() <= 2, "a training point is filled"
+    assert shown["testCentre"] == [255, 255, 255], "a test point is hollow (white inside)"
+    assert shown["grey"] > 150, f"no dashed test curve in the cost panel ({shown['grey']} grey pixels)"
+    status = p.status()
+    match = re.fullmatch(r"J = (\S+) after 100 epochs: (converged|did not converge)[^;]*; "
+                         r"(\d+\.\d)% of the points classified correctly\. "
+                         r"Test points: J = (\S+), (\d+\.\d)% classified correctly\.", status)
+    assert match, status
+    assert p.page.locator(".bpp-status").get_attribute("data-verdict") == match[2]
+    # "Copy as Python" gives lines that make the same run with the package
+    page_costs = [float(c) for c in p.page.evaluate(f"() => {pg}.run.costs")]
+    page_test = [float(c) for c in p.page.evaluate(f"() => {pg}.testCosts")]
+    p.page.locator("button", has_text="Copy as Python").click()
+    code = p.page.locator(".bpp-python").inner_text()
+    assert "X, y = bp.datasets.spirals(300, noise=0.05, seed=0, classes=3)" in code
+    assert "bp.MLP([2, 8, 8, 3], ['relu', 'relu', 'softmax'], 'cross_entropy', seed=0)" in code
+    assert "batch_size=10" in code and "test = np.arange(len(y)) % 5 == 4" in code
+    scope = {}
+    exec(code.replace("print(", "(lambda *a, **k: None)("), scope)  # the lines, run quietly
+    net, X, y, X_test, y_test = (scope[k] for k in ("net", "X", "y", "X_test", "y_test"))
+    np.testing.assert_allclose(page_costs, scope["history"].losses, rtol=1e-9, atol=0)
+    assert len(page_test) == 101  # the test cost before each epoch and after the last
+    np.testing.assert_allclose(page_test[-1], net.cost(X_test, y_test), rtol=1e-9)
+    assert float(match[1]) == float(f"{net.cost(X, y):.3g}")
+    assert float(match[4]) == float(f"{net.cost(X_test, y_test):.3g}")
+    assert match[3] == f"{100 * np.mean(net.predict(X) == y):.1f}"
+    assert match[5] == f"{100 * np.mean(net.predict(X_test) == y_test):.1f}"
+    # the picture against the package's net: away from the points, a pixel has the colour of
+    # the class predict_proba ranks first, mixed with white by its confidence, (p - 1/3) / (2/3)
+    where = np.array([q[:2] for q in shown["lattice"]])
+    seen = np.array([q[2] for q in shown["lattice"]], dtype=float)
+    P = net.predict_proba(where)
+    colours = np.array([[int(h[i:i + 2], 16) for i in (1, 3, 5)] for h in PALETTE], dtype=float)
+    # each pixel read as white + s (colour - white) for the colour that fits it best
+    fits = [((255 - seen) @ (255 - c)) / ((255 - c) @ (255 - c)) for c in colours]
+    misfit = [np.abs(255 - s[:, None] * (255 - c) - seen).max(axis=1) for s, c in zip(fits, colours)]
+    cls = np.argmin(misfit, axis=0)
+    s_seen = np.choose(cls, fits)
+    s_want = (P.max(axis=1) - 1 / 3) / (2 / 3)
+    inside = P.max(axis=1) - np.sort(P, axis=1)[:, -2] > 0.1  # not on a boundary between classes
+    assert inside.sum() > 60, inside.sum()
+    assert np.mean(cls[inside] == P.argmax(axis=1)[inside]) > 0.95, "a region of the wrong colour"
+    pale = inside & (s_want < 0.9)  # where the net is less sure (most of the picture is sure)
+    assert pale.sum() >= 10, f"only {pale.sum()} pale pixels to test the lightness on"
+    off = np.abs(s_seen - s_want)[pale]
+    assert np.median(off) < 0.04, f"the lightness is not the confidence: {np.sort(off)}"
+
+
 @pytest.mark.parametrize("hash_, change", [
     ("hidden=0", {"hidden": "0"}), ("hidden=8,0", {"hidden": "8, 0"}), ("lr=0", {"lr": 0.0}),
     ("lr=-1", {"lr": -1.0}), ("output=identity", {"output": "identity"}),

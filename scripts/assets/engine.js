@@ -96,16 +96,43 @@
   // ---- activations g and g' (backprop/activations.py)
   function sigmoid(z) { return 1 / (1 + Math.exp(-z)); }  // e^-z may overflow to inf: 1/inf = 0
 
+  // The softmax is not element-wise (each a_k depends on every z_j), so it maps whole columns:
+  // a_k = e^{z_k - M} / sum_j e^{z_j - M} with M = max_j z_j, equal to e^{z_k} / sum_j e^{z_j}
+  // and without overflow (every exponent <= 0, the sum >= 1).  It has no element-wise g'.
+  function softmax(Z) {
+    const K = Z.length, m = Z[0].length, A = zeros(K, m);
+    for (let i = 0; i < m; i++) {
+      let M = -Infinity, s = 0;
+      for (let k = 0; k < K; k++) M = Math.max(M, Z[k][i]);
+      for (let k = 0; k < K; k++) { A[k][i] = Math.exp(Z[k][i] - M); s += A[k][i]; }
+      for (let k = 0; k < K; k++) A[k][i] /= s;
+    }
+    return A;
+  }
+
   const ACTIVATIONS = {
     sigmoid: { g: sigmoid, prime: (z) => { const a = sigmoid(z); return a * (1 - a); } },
     relu: { g: (z) => (z > 0 ? z : 0), prime: (z) => (z > 0 ? 1 : 0) },  // ReLU'(0) = 0
     tanh: { g: Math.tanh, prime: (z) => 1 - Math.tanh(z) ** 2 },
     identity: { g: (z) => z, prime: () => 1 },
+    softmax: { columns: softmax },  // output layer only, with the cross-entropy (see check)
   };
 
+  // (F2) A = g(Z): entry by entry, or column by column for the softmax
+  function activate(Z, name) {
+    const g = ACTIVATIONS[name];
+    return g.columns ? g.columns(Z) : map(Z, g.g);
+  }
+
   // ---- losses: the cost J (C) and dZ[L] (B1) (backprop/losses.py)
+  // Each loss: the output activation it needs (null: any) and the package's words for it,
+  // its targets Y as columns (n_L, m) from the labels y, its cost J (C) and dZ[L] (B1).
+  const asRow = (y) => [Float64Array.from(y)];  // one output unit: the targets as a row (1, m)
   const LOSSES = {
     bce: { // log loss with a sigmoid output: J from the logits, softplus((1 - 2y) z), no log(0)
+      output: "sigmoid",
+      description: "the log loss needs probabilities, so",
+      targets: asRow,
       cost(Z, A, Y) {
         const m = Z[0].length, T = zip(Y, Z, (y, z) => (1 - 2 * y) * z);
         const big = T.some((t) => t.some((v) => !(v < 700)));  // NaN counts as big, as in NumPy
@@ -120,6 +147,8 @@
       },
     },
     mse: { // squared error, not halved
+      output: null,
+      targets: asRow,
       cost(Z, A, Y) {
         const m = Z[0].length;
         let s = 0;
@@ -131,6 +160,36 @@
         return zip(zip(A, Y, (a, y) => 2 * (a - y) / m), Z, (d, z) => d * g.prime(z));  // (B1)
       },
     },
+    cross_entropy: { // -sum_k y_k log a_k, a = softmax(z), K >= 2 classes, Y one-hot (K, m)
+      output: "softmax",
+      description: "the cross-entropy needs a probability for each class, so",
+      targets(y, K) {  // class labels 0..K-1 -> one-hot columns
+        const Y = zeros(K, y.length);
+        y.forEach((label, i) => { Y[label][i] = 1; });
+        return Y;
+      },
+      // J from the logits by log-sum-exp, no log(0): with M = max_k z_k (at k = top),
+      // -sum_k y_k log a_k = (M - sum_k y_k z_k) + log1p(sum_{k != top} e^{z_k - M})
+      cost(Z, A, Y) {
+        const K = Z.length, m = Z[0].length, per = new Float64Array(m);
+        for (let i = 0; i < m; i++) {
+          let top = 0;
+          for (let k = 1; k < K; k++) if (Z[k][i] > Z[top][i]) top = k;  // argmax: the first largest
+          const M = Z[top][i];
+          let yz = 0, s = 0;
+          for (let k = 0; k < K; k++) {
+            yz += Y[k][i] * Z[k][i];
+            if (k !== top) s += Math.exp(Z[k][i] - M);  // every exponent <= 0
+          }
+          per[i] = (M - yz) + Math.log1p(s);
+        }
+        return sum(per) / m;
+      },
+      delta(Z, A, Y) {
+        const m = Z[0].length;
+        return zip(A, Y, (a, y) => (a - y) / m);  // (B1) through the full softmax Jacobian
+      },
+    },
   };
 
   // ---- one forward and backward pass: reference.forward_backward, one line per equation
@@ -140,7 +199,7 @@
     const A = [X], Z = [null];                                 // A[0] = X^T, given as columns
     for (let l = 1; l <= L; l++) {
       Z.push(plusColumn(matmul(W[l], A[l - 1]), b[l]));         // (F1) Z[l] = W[l] A[l-1] + b[l]
-      A.push(map(Z[l], g[l].g));                               // (F2) A[l] = g(Z[l])
+      A.push(activate(Z[l], activations[l - 1]));              // (F2) A[l] = g(Z[l])
     }
     const J = cost.cost(Z[L], A[L], Y);                        // (C)  J = mean of the losses
 
@@ -162,8 +221,8 @@
     let A = X;
     for (let l = 1; l < W.length; l++) {
       const Z = plusColumn(matmul(W[l], A), b[l]);            // (F1)
-      if (l === W.length - 1) return LOSSES[loss].cost(Z, map(Z, ACTIVATIONS[activations[l - 1]].g), Y);
-      A = map(Z, ACTIVATIONS[activations[l - 1]].g);          // (F2)
+      if (l === W.length - 1) return LOSSES[loss].cost(Z, activate(Z, activations[l - 1]), Y);
+      A = activate(Z, activations[l - 1]);                    // (F2)
     }
   }
 
@@ -184,7 +243,7 @@
       this.W = [null, ...W.map((Wl) => Wl.map((row) => Float64Array.from(row)))];
       this.b = [null, ...b.map((bl) => Float64Array.from(bl))];
       this.X = transpose(X.map((row) => Float64Array.from(row)));  // A[0] = X^T, (n_0, m)
-      this.Y = [Float64Array.from(y)];                              // targets as columns (1, m)
+      this.Y = LOSSES[loss].targets(y, W[W.length - 1].length);    // targets as columns (n_L, m)
       this.m = X.length;
       this.costs = [];      // costs[e]: J over all m examples before epoch e's first update
       this.diverged = null; // {epoch, reason} once J is not finite
@@ -234,7 +293,14 @@
     if (!(loss in LOSSES)) fail(`unknown loss ${JSON.stringify(loss)}; valid losses: ${Object.keys(LOSSES).join(", ")}`);
     if (activations.length !== L) fail(`activations has ${activations.length} names but the network has ${L} layers`);
     activations.forEach((a) => { if (!(a in ACTIVATIONS)) fail(`unknown activation ${JSON.stringify(a)}; valid activations: ${Object.keys(ACTIVATIONS).join(", ")}`); });
-    if (loss === "bce" && activations[L - 1] !== "sigmoid") fail(`the log loss needs a sigmoid output, not ${activations[L - 1]}`);
+    // the package's checks and words (backprop/validation.py: check_activation_names, check_loss)
+    const out = activations[L - 1], spec = LOSSES[loss];
+    activations.slice(0, -1).forEach((a, l) => {
+      if (ACTIVATIONS[a].columns) fail(`layer ${l + 1} is a hidden layer, but '${a}' can only be the output layer: it is not element-wise, so B2's factor g'(Z[${l + 1}]) does not exist`);
+    });
+    if (ACTIVATIONS[out].columns && spec.output !== out) fail(`a '${out}' output layer needs loss='cross_entropy' (its B1 takes the softmax's full Jacobian), not loss='${loss}'`);
+    if (spec.output !== null && out !== spec.output) fail(`loss='${loss}': ${spec.description} the output layer's activation must be '${spec.output}', not '${out}'`);
+    if (loss === "cross_entropy" && sizes[L] < 2) fail(`loss='cross_entropy' needs K >= 2 output units, one per class; the output layer has ${sizes[L]}.  For two classes with one output unit use loss='bce' with a sigmoid output`);
     if (W.length !== L || b.length !== L) fail(`${L} layers need ${L} weight matrices and ${L} bias vectors; got ${W.length} and ${b.length}`);
     for (let l = 0; l < L; l++) {
       if (W[l].length !== sizes[l + 1] || W[l].some((row) => row.length !== sizes[l])) fail(`W[${l}] (the book's W[${l + 1}]) must have ${sizes[l + 1]} rows of ${sizes[l]} numbers`);
@@ -242,6 +308,11 @@
     }
     if (!X.length || X.some((row) => row.length !== sizes[0])) fail(`X must have m >= 1 rows of n_0 = ${sizes[0]} numbers`);
     if (y.length !== X.length) fail(`y has ${y.length} targets but X has m = ${X.length} rows`);
+    if (loss === "cross_entropy") {  // class labels 0..K-1 (the package's as_targets)
+      const K = sizes[L], bad = y.flatMap((v, i) => (Number.isInteger(v) && v >= 0 && v <= K - 1 ? [] : [i]));
+      const repr = (v) => (Number.isInteger(v) ? v.toFixed(1) : String(v));  // Python's repr(float)
+      if (bad.length) fail(`loss='cross_entropy' with K = ${K} output units needs class labels 0..${K - 1}; found ${bad.length} other value(s), e.g. ${repr(y[bad[0]])} at index ${bad[0]}`);
+    }
     if (!(Number.isFinite(lr) && lr > 0)) fail(`the learning rate must be a positive, finite number, got lr = ${lr}`);
     if (!(Number.isInteger(epochs) && epochs >= 1)) fail(`epochs must be a whole number >= 1, got ${epochs}`);
   }
@@ -262,5 +333,5 @@
     return { costs: run.costs, ...run.params(), diverged: run.diverged };
   }
 
-  return { train, check, Run, forwardBackward, cost, ACTIVATIONS, LOSSES, sum };
+  return { train, check, Run, forwardBackward, cost, activate, softmax, ACTIVATIONS, LOSSES, sum };
 });

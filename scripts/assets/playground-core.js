@@ -8,10 +8,11 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  const ACTIVATION_NAMES = ["sigmoid", "relu", "tanh", "identity"];
-  const OUTPUTS = ["sigmoid", "identity", "tanh", "relu"];
-  const LOSS_NAMES = { bce: "log loss", mse: "squared error" };
-  const DEFAULT_OUTPUT = { bce: "sigmoid", mse: "identity" };
+  const ACTIVATION_NAMES = ["sigmoid", "relu", "tanh", "identity"];  // a hidden layer's
+  const OUTPUT_NAMES = [...ACTIVATION_NAMES, "softmax"];  // bp.ACTIVATIONS: the softmax only as output
+  const OUTPUTS = ["sigmoid", "identity", "tanh", "relu", "softmax"];  // the output menu's order
+  const LOSS_NAMES = { bce: "log loss", mse: "squared error", cross_entropy: "cross-entropy" };
+  const DEFAULT_OUTPUT = { bce: "sigmoid", mse: "identity", cross_entropy: "softmax" };
   const REGRESSION_DATA = ["curve"];
   const SPLITS = { 0: null, 20: 5, 50: 2 };
   // backprop/init.py: SCHEMES, the initial weights' scale (chapter 10); the page offers the names
@@ -134,18 +135,36 @@
     return n;
   }
 
+  // The loss the page picks: the log loss for two classes, the cross-entropy (softmax over K
+  // units) for more, the squared error for a curve.
+  function defaultLoss(problem, classes = 2) {
+    if (problem !== "classification") return "mse";
+    return classes > 2 ? "cross_entropy" : "bce";
+  }
+
   // The settings (the page's strings) checked against the data; throws with the message.
   // limits: {maxWidth, maxHidden, seeds}: what this page can rebuild of bp.MLP's weights.
-  function checkSettings(s, problem, m, limits) {
+  // classes: the data's number of classes K (2 for two classes; ignored for a curve).
+  // Returns K, the output layer's units: K for the softmax, else 1.
+  function checkSettings(s, problem, m, limits, classes = 2) {
     const hidden = parseHidden(s.hidden);
     const acts = parseActivations(s.act, hidden.length);
-    const loss = s.loss === "" ? (problem === "classification" ? "bce" : "mse") : s.loss;
+    const loss = s.loss === "" ? defaultLoss(problem, classes) : s.loss;
     if (!(loss in LOSS_NAMES)) {
       throw new Error(`unknown loss ${pyStr(loss)}; choose ${Object.entries(LOSS_NAMES).map(([k, v]) => `${pyStr(k)} (${v})`).join(", ")}`);
     }
     const output = s.output === "" ? DEFAULT_OUTPUT[loss] : s.output;
-    if (!ACTIVATION_NAMES.includes(output)) {
-      throw new Error(`unknown output activation ${pyStr(output)}; choose from ${ACTIVATION_NAMES.join(", ")}`);
+    if (!OUTPUT_NAMES.includes(output)) {
+      throw new Error(`unknown output activation ${pyStr(output)}; choose from ${OUTPUT_NAMES.join(", ")}`);
+    }
+    // the package's words (backprop/validation.py: check_loss), with what to choose instead
+    if (output === "softmax" && loss !== "cross_entropy") {
+      throw new Error(`a 'softmax' output layer needs loss='cross_entropy' (its B1 takes the softmax's ` +
+        `full Jacobian), not loss=${pyStr(loss)} (choose the cross-entropy, or another output)`);
+    }
+    if (loss === "cross_entropy" && output !== "softmax") {
+      throw new Error(`loss='cross_entropy': the cross-entropy needs a probability for each class, so the ` +
+        `output layer's activation must be 'softmax', not ${pyStr(output)}`);
     }
     if (loss === "bce" && output !== "sigmoid") {
       throw new Error(`loss='bce': the log loss needs probabilities, so the output layer's activation must be ` +
@@ -155,6 +174,14 @@
     if (loss === "bce" && problem === "regression") {
       throw new Error("the log loss needs labels 0 and 1, and the curve's targets are numbers: " +
         "choose the squared error for a curve");
+    }
+    if (loss === "cross_entropy" && problem === "regression") {
+      throw new Error("the cross-entropy needs class labels, and the curve's targets are numbers: " +
+        "choose the squared error for a curve");
+    }
+    if (problem === "classification" && classes > 2 && loss !== "cross_entropy") {
+      throw new Error(`the ${LOSS_NAMES[loss]} here has one output unit for two classes, and these data ` +
+        `have ${classes} classes: choose the cross-entropy (a softmax output of ${classes} units)`);
     }
     const lr = checkLearningRate(s.lr);
     const epochs = checkEpochs(s.epochs);
@@ -176,7 +203,8 @@
       if (hidden.length > limits.maxHidden) throw new Error(`${hidden.length} hidden layers; this page allows at most ${limits.maxHidden} (the notebook's playground up to 8)`);
       if (!limits.seeds.includes(seed)) throw new Error(`seed ${seed}: this page has the seeds ${limits.seeds[0]} to ${limits.seeds[limits.seeds.length - 1]} (the notebook's playground any seed >= 0)`);
     }
-    return { hidden, activations: acts, output, loss, lr, epochs, batch, seed, init };
+    const K = loss === "cross_entropy" ? classes : 1;
+    return { hidden, activations: acts, output, loss, lr, epochs, batch, seed, init, K };
   }
 
   // ---- the status line (Playground.retrain's wording)
@@ -200,12 +228,18 @@
       `rate ${formatG(lr)} is too large for this network: try a smaller one, e.g. ${formatG(lr / 10)}`;
   }
 
-  function doneText(losses, J, epochs, lr, accuracy) {
+  // The share of points classified correctly, in the status line's words: for one output
+  // unit the side of the boundary, for a softmax the predicted class.
+  function accuracyText(accuracy, several) {
+    return `${(100 * accuracy).toFixed(1)}% ${several ? "classified correctly" : "on the right side"}`;
+  }
+
+  function doneText(losses, J, epochs, lr, accuracy, several = false) {
     const v = verdict(losses, J);
     let text = `J = ${formatG(J, 3)} after ${epochs} epoch${epochs !== 1 ? "s" : ""}: ${v}`;
     if (v === DIVERGED) text += ` (J rose from ${formatG(losses[0], 3)}: the learning rate ${formatG(lr)} is too large; try a smaller one)`;
     else if (v === NOT_CONVERGED) text += " (J is still changing: more epochs, or another learning rate)";
-    if (accuracy !== null) text += `; ${(100 * accuracy).toFixed(1)}% of the points on the right side`;
+    if (accuracy !== null) text += `; ${accuracyText(accuracy, several).replace("%", "% of the points")}`;
     return { text, verdict: v };
   }
 
@@ -231,11 +265,12 @@
     return s;
   }
 
-  // The reader's points, "x1,x2,label;..." with two decimals: [[x1, x2, label], ...]
-  function parsePoints(text) {
+  // The reader's points, "x1,x2,label;..." with two decimals: [[x1, x2, label], ...],
+  // labels 0..classes-1
+  function parsePoints(text, classes = 2) {
     if (!text) return [];
     return text.split(";").map((p) => p.split(",").map(Number))
-      .filter((p) => p.length === 3 && p.every(Number.isFinite) && (p[2] === 0 || p[2] === 1));
+      .filter((p) => p.length === 3 && p.every(Number.isFinite) && Number.isInteger(p[2]) && p[2] >= 0 && p[2] < classes);
   }
 
   // ---- the Python that reproduces the run: the same data, bp.MLP and fit
@@ -251,7 +286,7 @@
       lines.push(`test = np.arange(len(y)) % ${split} == ${split - 1}  # every ${split === 2 ? "second" : "fifth"} point`);
       lines.push("X_test, y_test, X, y = X[test], y[test], X[~test], y[~test]");
     }
-    const sizes = [n0, ...c.hidden, 1];
+    const sizes = [n0, ...c.hidden, c.K || 1];
     const acts = [...c.activations, c.output].map(pyStr).join(", ");
     const init = c.init && c.init !== "auto" ? `, init=${pyStr(c.init)}` : "";
     lines.push(`net = bp.MLP([${sizes.join(", ")}], [${acts}], ${pyStr(c.loss)}, seed=${c.seed}${init})`);
@@ -264,9 +299,9 @@
   }
 
   return {
-    ACTIVATION_NAMES, OUTPUTS, LOSS_NAMES, INIT_NAMES, DEFAULT_OUTPUT, REGRESSION_DATA, SPLITS, DEFAULTS,
+    ACTIVATION_NAMES, OUTPUT_NAMES, OUTPUTS, LOSS_NAMES, INIT_NAMES, DEFAULT_OUTPUT, REGRESSION_DATA, SPLITS, DEFAULTS,
     pyRepr, formatG, pyStr, pyValue, parseFloatText, parseHidden, parseActivations, parseBatch,
-    checkSettings, verdict, divergedText, doneText, toHash, fromHash, parsePoints, pythonCode,
+    defaultLoss, checkSettings, verdict, divergedText, accuracyText, doneText, toHash, fromHash, parsePoints, pythonCode,
     CONVERGED, NOT_CONVERGED, DIVERGED,
   };
 });

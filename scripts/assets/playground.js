@@ -8,7 +8,11 @@
 (function () {
   "use strict";
   const E = window.BackpropEngine, C = window.PlaygroundCore, R = window.NpyRandom, D = window.PlaygroundData;
-  const CLASS_COLORS = ["#f59322", "#0877bd"];  // class 0, class 1
+  const CLASS_COLORS = ["#f59322", "#0877bd"];  // class 0, class 1 (one sigmoid output)
+  // A softmax's classes 0..4 (colour-blind safe, Okabe-Ito; the notebook's playground's palette)
+  const PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00"];
+  const PALETTE_NAMES = ["blue", "vermillion", "green", "pink", "orange"];
+  const rgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
   const LAYER_COLORS = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"];
   const GRID = 40;  // the boundary is evaluated on GRID x GRID points
   const FRAME_BUDGET_MS = 5;  // training time per animation frame (the rest: drawing, at screen rate)
@@ -35,6 +39,9 @@
     const i = el("input", { name, id: `bpp-${name}`, type: "text", spellcheck: "false", ...attrs });
     return [el("label", { for: `bpp-${name}`, text: label }), i];
   }
+
+  // A softmax output (chosen, or the default of the cross-entropy): each class its own colour
+  function usesSoftmax(s) { return s.output === "softmax" || (s.output === "" && s.loss === "cross_entropy"); }
 
   function field(parts, cls = "") { return el("div", { class: `bpp-field ${cls}` }, parts); }
 
@@ -96,8 +103,11 @@
         grad: canvas("bpp-grad", "the size of each layer's gradient dW per epoch"),
       };
       const fig = (c, title) => el("figure", { class: "bpp-panel" }, [el("figcaption", { text: title }), c]);
+      this.key = el("div", { class: "bpp-key" });
+      const boundaryFig = fig(this.canvases.boundary, "the data and the network's output");
+      boundaryFig.append(this.key);
       this.panels = el("div", { class: "bpp-panels" }, [
-        fig(this.canvases.boundary, "the data and the network's output"),
+        boundaryFig,
         fig(this.canvases.cost, "cost J (log scale)"),
         fig(this.canvases.grad, "gradient size ‖dW[l]‖ (log scale)"),
       ]);
@@ -113,6 +123,15 @@
         ]),
         this.panels, this.status, this.python, this.dz);
       this.canvases.boundary.addEventListener("click", (e) => this.addPoint(e));
+    }
+
+    pointOptions(classes, palette) {  // the "click adds" menu: one entry per class, named by its colour
+      const names = palette ? PALETTE_NAMES : ["orange", "blue"], p = this.controls.pointclass, was = p.value;
+      const options = [["", "nothing"], ...Array.from({ length: classes }, (_, k) => [String(k), `class ${k} (${names[k]})`])];
+      if ([...p.options].map((o) => o.text).join("|") !== options.map(([, t]) => t).join("|")) {
+        p.replaceChildren(...options.map(([value, text]) => el("option", { value, text })));
+        p.value = options.some(([v]) => v === was) ? was : "";
+      }
     }
 
     activationSelects(n, names) {
@@ -136,6 +155,7 @@
       c.noise.replaceChildren(...d.noises.map((v) => el("option", { value: C.pyRepr(v), text: String(v) })));
       if (s.noise === null || !d.noises.map(C.pyRepr).includes(s.noise)) s.noise = C.pyRepr(d.default);
       c.noise.value = s.noise;
+      this.pointOptions(d.classes || 2, d.classes > 2 || usesSoftmax(s));
       for (const k of ["split", "hidden", "loss", "output", "lr", "epochs", "batch", "seed", "init"]) c[k].value = s[k];
       let n = 0;
       try { n = C.parseHidden(s.hidden).length; } catch (e) { n = this.acts.querySelectorAll("select").length; }
@@ -151,9 +171,9 @@
       for (const k of ["split", "hidden", "loss", "output", "lr", "epochs", "batch", "seed", "init"]) s[k] = c[k].value.trim();
       const acts = [...this.acts.querySelectorAll("select")].map((x) => x.value);
       s.act = acts.length && acts.every((a) => a === acts[0]) ? acts[0] : acts.join(", ");
-      if (old !== s.data && C.REGRESSION_DATA.includes(old) !== C.REGRESSION_DATA.includes(s.data)) {
-        s.loss = ""; s.output = ""; s.pts = "";  // points <-> a curve: the defaults of the other problem
-      }
+      // points <-> a curve, or two classes <-> three: the defaults of the other problem
+      const kind = (name) => (C.REGRESSION_DATA.includes(name) ? 0 : D.datasets[name].classes);
+      if (old !== s.data && kind(old) !== kind(s.data)) { s.loss = ""; s.output = ""; s.pts = ""; }
     }
 
     changed(read = true) {
@@ -173,8 +193,11 @@
       const flat = R.decode(set.X);
       for (let i = 0; i < d.m; i++) X.push(Array.from(flat.subarray(i * d.n0, (i + 1) * d.n0)));
       this.problem = C.REGRESSION_DATA.includes(s.data) ? "regression" : "classification";
-      this.points = this.problem === "classification" ? C.parsePoints(s.pts) : [];
+      this.classes = this.problem === "classification" ? d.classes : null;
+      this.points = this.problem === "classification" ? C.parsePoints(s.pts, this.classes) : [];
       for (const p of this.points) { X.push([p[0], p[1]]); y.push(p[2]); }
+      // a softmax's picture: every class its own colour (PALETTE); else the two-class one
+      this.palette = this.problem === "classification" && (this.classes > 2 || usesSoftmax(s));
       this.split = C.SPLITS[s.split] || null;
       const test = (i) => this.split !== null && i % this.split === this.split - 1;
       this.all = { X, y, test: X.map((_, i) => test(i)) };
@@ -187,9 +210,10 @@
       this.buttons.clear.disabled = this.points.length === 0;
       this.n0 = d.n0;
       this.costs = []; this.testCosts = []; this.grads = []; this.J = null;
+      this.showKey();
       this.dzShownAt = -1;
       try {
-        this.checked = C.checkSettings(s, this.problem, this.train.X.length, LIMITS);
+        this.checked = C.checkSettings(s, this.problem, this.train.X.length, LIMITS, this.classes || 2);
         this.error = null;
       } catch (e) {
         this.checked = null;
@@ -203,7 +227,7 @@
         return;
       }
       const k = this.checked;
-      this.sizes = [this.n0, ...k.hidden, 1];
+      this.sizes = [this.n0, ...k.hidden, k.K];
       this.activations = [...k.activations, k.output];
       const init = R.initialParams(this.sizes, this.activations, D.seeds[k.seed], k.init);
       this.rng = init.rng;
@@ -215,6 +239,26 @@
       this.setStatus(`Ready: epoch 0 of ${k.epochs}. Press Play, or One epoch.`, "ready");
       this.draw();
       this.showDelta();
+    }
+
+    // What the colours of the boundary picture mean (a key under it)
+    showKey() {
+      const parts = [];
+      if (this.problem !== "classification") {
+        parts.push("Points: the data; line: the network's output ŷ.");
+      } else if (this.palette) {
+        for (let k = 0; k < this.classes; k++) {
+          parts.push(el("span", { class: "bpp-swatch", style: `background:${PALETTE[k]}` }), `class ${k} `);
+        }
+        parts.push(el("br"), "Each region has the colour of the class the network predicts, paler where it is " +
+          `less sure (the largest probability near 1/K = 1/${this.classes}), full where it is near 1.`);
+      } else {
+        parts.push(el("span", { class: "bpp-swatch", style: `background:${CLASS_COLORS[0]}` }), "class 0 ",
+          el("span", { class: "bpp-swatch", style: `background:${CLASS_COLORS[1]}` }), "class 1 ",
+          el("br"), "The deeper the colour, the nearer ŷ is to 0 or 1.");
+      }
+      if (this.split) parts.push(" Hollow points: test points, not trained on.");
+      this.key.replaceChildren(...parts);
     }
 
     get epoch() { return this.run ? this.run.costs.length : 0; }
@@ -258,38 +302,51 @@
         this.setStatus(C.divergedText(run.diverged.epoch, run.costs, k.lr), C.DIVERGED);
       } else {
         const acc = this.problem === "classification" ? this.accuracy(this.train) : null;
-        const { text, verdict } = C.doneText(run.costs, this.J, k.epochs, k.lr, acc);
+        const several = this.softmax;
+        const { text, verdict } = C.doneText(run.costs, this.J, k.epochs, k.lr, acc, several);
         let extra = "";
         if (this.test) {
-          extra = ` Test points: J = ${C.formatG(this.testCosts[this.testCosts.length - 1], 3)}` +
-            (acc === null ? "" : `, ${(100 * this.accuracy(this.test)).toFixed(1)}% on the right side`) + ".";
+          extra = `. Test points: J = ${C.formatG(this.testCosts[this.testCosts.length - 1], 3)}` +
+            (acc === null ? "" : `, ${C.accuracyText(this.accuracy(this.test), several)}`) + ".";
         }
         this.setStatus(text + extra, verdict);
       }
       this.showDelta(true);
     }
 
-    accuracy(set) {
-      const out = this.predict(set.X);
-      return Array.from(out).filter((a, i) => (a >= 0.5) === (set.y[i] === 1)).length / set.X.length;
+    get softmax() { return Boolean(this.activations) && this.activations[this.activations.length - 1] === "softmax"; }
+
+    // The predicted class of each column of A[L]: the most probable for a softmax (the first
+    // of the largest, as argmax), else yhat >= 0.5
+    classify(A) {
+      if (A.length === 1) return Array.from(A[0], (a) => (a >= 0.5 ? 1 : 0));
+      return Array.from(A[0], (_, i) => {
+        let top = 0;
+        for (let k = 1; k < A.length; k++) if (A[k][i] > A[top][i]) top = k;
+        return top;
+      });
     }
 
-    predict(X) {  // the network's output yhat for rows X (F1, F2), in flat arrays for speed
+    accuracy(set) {
+      const predicted = this.classify(this.predict(set.X));
+      return predicted.filter((c, i) => c === set.y[i]).length / set.X.length;
+    }
+
+    predict(X) {  // the network's output A[L] (rows: units) for rows X (F1, F2), in flat arrays for speed
       const n = X.length, W = this.run.W, b = this.run.b;
       let A = X[0].map((_, j) => Float64Array.from(X, (r) => r[j]));  // A[0] = X^T
       for (let l = 1; l < W.length; l++) {
-        const g = E.ACTIVATIONS[this.activations[l - 1]].g;
-        A = W[l].map((row, i) => {
+        const Z = W[l].map((row, i) => {
           const z = new Float64Array(n).fill(b[l][i]);
           for (let j = 0; j < row.length; j++) {
             const w = row[j], a = A[j];
             for (let k = 0; k < n; k++) z[k] += w * a[k];
           }
-          for (let k = 0; k < n; k++) z[k] = g(z[k]);
           return z;
         });
+        A = E.activate(Z, this.activations[l - 1]);  // element-wise, or the softmax column by column
       }
-      return A[0];
+      return A;
     }
 
     // ------------------------------------------------------------------ play
@@ -355,7 +412,7 @@
       const x1 = v.x0 + (event.clientX - rect.left) / rect.width * (v.x1 - v.x0);
       const x2 = v.y1 - (event.clientY - rect.top) / rect.height * (v.y1 - v.y0);
       const r = (t) => Math.round(t * 100) / 100;
-      const pts = C.parsePoints(this.settings.pts);
+      const pts = C.parsePoints(this.settings.pts, this.classes);
       pts.push([r(x1), r(x2), Number(cls)]);
       this.settings.pts = pts.map((p) => p.join(",")).join(";");
       this.changed(false);
@@ -468,27 +525,38 @@
           for (let j = 0; j < GRID; j++) for (let i = 0; i < GRID; i++) {
             grid.push([v.x0 + (i + 0.5) / GRID * (v.x1 - v.x0), v.y1 - (j + 0.5) / GRID * (v.y1 - v.y0)]);
           }
-          const out = this.predict(grid);
+          const A = this.predict(grid);
           const img = ctx.createImageData(GRID, GRID);
-          Array.prototype.forEach.call(out, (a, n) => {
-            const t = Number.isFinite(a) ? Math.max(0, Math.min(1, a)) : 0.5;  // yhat, 0 (orange) to 1 (blue)
-            const c0 = [245, 147, 34], c1 = [8, 119, 189], s = Math.abs(t - 0.5) * 2 * 0.55;
-            const c = t < 0.5 ? c0 : c1;
+          const paint = (n, c, s) => {  // white mixed with the colour c: s = 0 white, 1 the colour
             for (let k = 0; k < 3; k++) img.data[4 * n + k] = Math.round(255 + (c[k] - 255) * s);
             img.data[4 * n + 3] = 255;
-          });
+          };
+          if (this.softmax) {  // the predicted class's colour, lighter the less sure: max_k a_k from 1/K to 1
+            const K = A.length, colors = PALETTE.map(rgb), top = this.classify(A);
+            top.forEach((k, n) => {
+              const p = A[k][n], s = Number.isFinite(p) ? Math.max(0, Math.min(1, (p - 1 / K) / (1 - 1 / K))) : 0;
+              paint(n, colors[k], s);
+            });
+          } else {
+            Array.prototype.forEach.call(A[0], (a, n) => {
+              const t = Number.isFinite(a) ? Math.max(0, Math.min(1, a)) : 0.5;  // yhat, 0 (orange) to 1 (blue)
+              const c0 = [245, 147, 34], c1 = [8, 119, 189], s = Math.abs(t - 0.5) * 2 * 0.55;
+              paint(n, t < 0.5 ? c0 : c1, s);
+            });
+          }
           const off = document.createElement("canvas");
           off.width = GRID; off.height = GRID;
           off.getContext("2d").putImageData(img, 0, 0);
           ctx.imageSmoothingEnabled = true;
           ctx.drawImage(off, 0, 0, w, h);
         }
+        const colors = this.palette ? PALETTE : CLASS_COLORS;
         X.forEach((p, n) => {
           ctx.beginPath();
           ctx.arc(px(p[0]), py(p[1]), n >= X.length - this.points.length ? 4.5 : 3.2, 0, 2 * Math.PI);
-          ctx.strokeStyle = CLASS_COLORS[y[n]]; ctx.lineWidth = 1.5;
+          ctx.strokeStyle = colors[y[n]]; ctx.lineWidth = 1.5;
           if (test[n]) { ctx.fillStyle = "#fff"; ctx.fill(); ctx.stroke(); } else {
-            ctx.fillStyle = CLASS_COLORS[y[n]]; ctx.fill();
+            ctx.fillStyle = colors[y[n]]; ctx.fill();
             ctx.strokeStyle = "#fff"; ctx.lineWidth = 0.8; ctx.stroke();
           }
         });
@@ -504,7 +572,7 @@
         });
         if (this.run && !this.run.diverged) {
           const grid = Array.from({ length: 120 }, (_, i) => [v.x0 + i / 119 * (v.x1 - v.x0)]);
-          const out = this.predict(grid);
+          const out = this.predict(grid)[0];
           ctx.beginPath(); ctx.strokeStyle = CLASS_COLORS[0]; ctx.lineWidth = 2.5;
           Array.prototype.forEach.call(out, (a, i) => { const yy = py(Math.max(v.y0 - 10, Math.min(v.y1 + 10, a))); if (i) ctx.lineTo(px(grid[i][0]), yy); else ctx.moveTo(px(grid[i][0]), yy); });
           ctx.stroke();
@@ -595,6 +663,9 @@
     if (l === L) {
       const A = `A^{[${L}]}`;
       if (loss === "bce") return [`${dz(L)} = \\tfrac{1}{m}\\big(${A} - Y\\big)`, "B1, log loss with a sigmoid output"];
+      if (loss === "cross_entropy") {
+        return [`${dz(L)} = \\tfrac{1}{m}\\big(${A} - Y\\big)`, "B1, cross-entropy with a softmax output (its full Jacobian); Y one-hot"];
+      }
       const g = acts[L - 1];
       if (g === "identity") return [`${dz(L)} = \\tfrac{2}{m}\\big(${A} - Y\\big)`, "B1, squared error; the identity's g' = 1"];
       return [`${dz(L)} = \\tfrac{2}{m}\\big(${A} - Y\\big) \\odot \\mathrm{${g}}'\\big(Z^{[${L}]}\\big)`, "B1, squared error"];

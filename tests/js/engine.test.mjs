@@ -65,13 +65,46 @@ for (const c of fixtures.training) {
   });
 }
 
-test("the fixtures cover every activation, both losses, four depths, mini-batches and a divergence", () => {
+test("the fixtures cover every activation, the three losses, four depths, mini-batches and a divergence", () => {
   const acts = new Set(fixtures.training.flatMap((c) => c.activations));
-  assert.deepEqual([...acts].sort(), ["identity", "relu", "sigmoid", "tanh"]);
-  assert.deepEqual([...new Set(fixtures.training.map((c) => c.loss))].sort(), ["bce", "mse"]);
+  assert.deepEqual([...acts].sort(), ["identity", "relu", "sigmoid", "softmax", "tanh"]);
+  assert.deepEqual([...new Set(fixtures.training.map((c) => c.loss))].sort(), ["bce", "cross_entropy", "mse"]);
   assert.ok(new Set(fixtures.training.map((c) => c.sizes.length)).size >= 4);
   assert.ok(fixtures.training.some((c) => c.batch_size));
   assert.ok(fixtures.training.some((c) => c.diverged !== null));
+  // the softmax nets: K = 2, 3 and 4 output units, four depths, three hidden activations, mini-batches
+  const soft = fixtures.training.filter((c) => c.loss === "cross_entropy");
+  assert.deepEqual([...new Set(soft.map((c) => c.sizes[c.sizes.length - 1]))].sort(), [2, 3, 4]);
+  assert.ok(new Set(soft.map((c) => c.sizes.length)).size >= 4);
+  assert.deepEqual([...new Set(soft.flatMap((c) => c.activations.slice(0, -1)))].sort(), ["relu", "sigmoid", "tanh"]);
+  assert.ok(soft.filter((c) => c.batch_size).length >= 3);
+});
+
+test("the softmax and the cross-entropy are the package's far out (|z| up to 1000), finite", () => {
+  const ce = engine.LOSSES.cross_entropy;
+  for (const c of fixtures.softmax) {
+    const Z = c.Z.map((row) => Float64Array.from(row)), K = Z.length;
+    const A = engine.softmax(Z);
+    assert.ok(A.every((row) => row.every(Number.isFinite)), `softmax of ${JSON.stringify(c.Z)} is not finite`);
+    const dA = maxRelDiffDeep(A.map((r) => Array.from(r)), c.A, "A");
+    assert.ok(dA <= RTOL, `softmax differs from the package's by ${dA}`);
+    const J = ce.cost(Z, A, ce.targets(c.labels, K));
+    assert.ok(Number.isFinite(J) && relDiff(J, c.cost) <= RTOL, `cross-entropy ${J}, the package's ${c.cost}`);
+  }
+  assert.ok(fixtures.softmax.some((c) => c.Z.flat().some((z) => Math.abs(z) >= 1000)));
+});
+
+test("softmax and cross-entropy that cannot work get the package's message, word for word", () => {
+  for (const c of fixtures.errors) {
+    const W = c.sizes.slice(1).map((n, l) => Array.from({ length: n }, () => new Array(c.sizes[l]).fill(0.1)));
+    const b = c.sizes.slice(1).map((n) => new Array(n).fill(0));
+    const args = { sizes: c.sizes, activations: c.activations, loss: c.loss, W, b, X: c.X, y: c.y, lr: 0.1, epochs: 1 };
+    assert.throws(() => engine.train(args), (e) => {
+      assert.equal(e.message, c.message, `${c.sizes} ${c.activations} ${c.loss}`);
+      return true;
+    });
+  }
+  assert.ok(fixtures.errors.length >= 8);
 });
 
 test("the page's initial weights are bp.MLP's, bit for bit", () => {
@@ -132,6 +165,39 @@ test("train refuses bad input with a message that names the problem", () => {
     assert.throws(() => engine.train({ ...good, ...change }), message, JSON.stringify(Object.keys(change)));
   }
   assert.equal(engine.train(good).costs.length, 3);
+});
+
+test("several classes: the page's defaults, its checks, and the network and Python they give", () => {
+  const limits = { maxWidth: 8, maxHidden: 6, seeds: [0] };
+  const d = pageData.datasets.spirals3;
+  assert.equal(d.classes, 3);
+  assert.equal(pageData.datasets.blobs3.classes, 3);
+  assert.equal(pageData.datasets.moons.classes, 2);
+  const k = core.checkSettings({ ...core.DEFAULTS, data: "spirals3" }, "classification", d.m, limits, 3);
+  assert.deepEqual([k.loss, k.output, k.K], ["cross_entropy", "softmax", 3]);
+  const two = core.checkSettings({ ...core.DEFAULTS, output: "softmax", loss: "cross_entropy" }, "classification", 200, limits, 2);
+  assert.equal(two.K, 2);  // a softmax over two units for two classes, if chosen
+  assert.equal(core.checkSettings({ ...core.DEFAULTS }, "classification", 200, limits, 2).K, 1);
+  const bad = [
+    [{ loss: "bce" }, 3, /the log loss here has one output unit for two classes, and these data have 3 classes/],
+    [{ loss: "mse" }, 3, /the squared error here has one output unit/],
+    [{ output: "softmax", loss: "bce" }, 2, /a 'softmax' output layer needs loss='cross_entropy'/],
+    [{ output: "sigmoid", loss: "cross_entropy" }, 3, /loss='cross_entropy': the cross-entropy needs a probability for each class/],
+    [{ act: "softmax" }, 3, /activation of hidden layer 1: unknown 'softmax'/],
+  ];
+  for (const [change, classes, message] of bad) {
+    assert.throws(() => core.checkSettings({ ...core.DEFAULTS, ...change }, "classification", 240, limits, classes), message);
+  }
+  assert.throws(() => core.checkSettings({ ...core.DEFAULTS, loss: "cross_entropy" }, "regression", 100, limits),
+    /the cross-entropy needs class labels, and the curve's targets are numbers/);
+  assert.deepEqual(core.parsePoints("0.5,1,2;1,1,3;0,0,1.5", 3), [[0.5, 1, 2]]);
+  assert.deepEqual(core.parsePoints("0.5,1,2", 2), []);
+  // the page's network for spirals3 trains, and its Python names the same data and network
+  const code = core.pythonCode({ call: d.call.replace("{noise}", core.pyRepr(d.default)), points: [], split: 5,
+    checked: k, n0: 2, epochs: 3 });
+  assert.match(code, /^X, y = bp\.datasets\.spirals\(300, noise=0\.05, seed=0, classes=3\)$/m);
+  assert.match(code, /^net = bp\.MLP\(\[2, 8, 8, 3\], \['relu', 'relu', 'softmax'\], 'cross_entropy', seed=0\)$/m);
+  assert.equal(pageData.datasets.blobs3.call, "bp.datasets.blobs(300, separation=3.0, noise={noise}, seed=0, classes=3)");
 });
 
 test("Python's number formats", () => {
