@@ -9,8 +9,9 @@ must be either
 - *defined there*: in bold, in a markdown cell (or a section of a ``.md`` page) that
   carries the entry's own label ``(term-...)=``, the label the glossary's
   "Introduced" link points to; or
-- *linked*: inside ``{term}`...``` or a link whose target is ``#term-...`` or the
-  glossary page.
+- *linked*: inside ``{term}`...```, or a link whose target is ``#term-...``, the
+  glossary page, or the page that carries the entry's label (a chapter's title in a
+  link to that chapter).
 
 Running text leaves out code (fenced and inline), math, headings, link targets, role
 targets, directive options, HTML comments and block quotes (the notes' own words, quoted
@@ -80,7 +81,8 @@ VARIANTS = {
     "Exploding gradient": ["exploding gradients"],
     "He": ["He's scale", "He scale", "He initialisation", "LeCun's scale",
            "Glorot's scale", "LeCun", "Glorot"],
-    "Symmetry breaking": ["break the symmetry", "breaks the symmetry"],
+    "Symmetry breaking": ["break the symmetry", "breaks the symmetry", "break symmetry",
+                          "breaks symmetry"],
     "Variance recursion": [],
     "Softmax": [],
     "Cross-entropy": ["cross entropy"],
@@ -155,6 +157,7 @@ class Text:
     running: str
     term_links: list
     eq_links: list
+    page_links: list
     bold: list
     labels: set
 
@@ -183,7 +186,7 @@ def running_text(source: str) -> Text:
         out.append(line)
     text = "\n".join(out)
     labels = set(re.findall(r"^\s*\(([\w:.-]+)\)=\s*$", source, flags=re.M))
-    term_links, eq_links = [], []
+    term_links, eq_links, page_links = [], [], []
     # roles: {term} keeps its text (a link); every other role goes
     for m in re.finditer(r"\{([\w:-]+)\}`([^`]*)`", text):
         role, inner = m.group(1), m.group(2)
@@ -203,6 +206,9 @@ def running_text(source: str) -> Text:
         target = m.group(2)
         if "#term-" in target or "glossary" in target:
             term_links.append((m.start(), m.end()))
+        page = re.match(r"(?:\.\./)*([\w/-]+)\.(?:ipynb|md)(?:#[\w-]*)?$", target)
+        if page:
+            page_links.append((m.start(), m.end(), page.group(1)))
         eq = re.match(r"(?:notation\.md|summary\.md)?#eq-([a-z0-9]+)$", target)
         if eq:
             eq_links.append((m.start(), m.end(), eq.group(1).upper()))
@@ -214,7 +220,7 @@ def running_text(source: str) -> Text:
         for m in re.finditer(pattern, text, flags=re.S):
             text = _blank(text, m.start(), m.end())
     bold = [(m.start(), m.end()) for m in re.finditer(r"\*\*.+?\*\*", source, flags=re.S)]
-    return Text(source, text, term_links, eq_links, bold, labels)
+    return Text(source, text, term_links, eq_links, page_links, bold, labels)
 
 
 def split_md(page: str) -> list[str]:
@@ -259,6 +265,8 @@ def _snippet(text: Text, start: int, end: int) -> str:
 def term_offences(pages, entries) -> list[Offence]:
     """The first occurrence of every entry in running text, if neither defined nor
     linked there."""
+    home = {label: page for page, sources in pages for source in sources
+            for label in running_text(source).labels}
     patterns = sorted(((e, w, _pattern(w)) for e in entries for w in e.words),
                       key=lambda t: -len(t[1]))
     found = {}
@@ -277,7 +285,10 @@ def term_offences(pages, entries) -> list[Offence]:
                 if entry.name in found:
                     continue
                 inside = lambda spans: any(s <= start and end <= e for s, e in spans)  # noqa: E731
-                ok = inside(text.term_links) or (inside(text.bold) and entry.label in text.labels)
+                to_home = [(s, e) for s, e, target in text.page_links
+                           if home.get(entry.label, "").endswith(target.split("/")[-1])]
+                ok = inside(text.term_links) or inside(to_home) or (
+                    inside(text.bold) and entry.label in text.labels)
                 found[entry.name] = None if ok else Offence(
                     page, f"first use of {entry.name!r} neither defined nor linked",
                     _snippet(text, start, end))
@@ -326,6 +337,21 @@ def test_every_term_and_tag_is_explained_at_first_use():
     assert not offences, f"{len(offences)} offences:\n" + "\n".join(map(str, offences))
 
 
+def test_term_roles_name_glossary_entries():
+    full = {line.strip().lower() for line in GLOSSARY.read_text().split("```{glossary}")[1]
+            .split("\n```")[0].split("\n") if line and not line[0].isspace()
+            and not line.startswith(":")}
+    assert len(full) == len(glossary_entries(GLOSSARY.read_text()))
+    wrong = []
+    for page, sources in book_pages():
+        for source in sources:
+            for m in re.finditer(r"\{term\}`(?:[^`<]*<([^`>]*)>|([^`]*))`", source):
+                target = " ".join((m.group(1) or m.group(2)).split()).lower()
+                if target not in full:
+                    wrong.append(f"{page}: {m.group(0)}")
+    assert not wrong, "{term} roles that name no glossary entry:\n" + "\n".join(wrong)
+
+
 # --- the checker on a synthetic book ---------------------------------------------------
 
 GLOSS = """```{glossary}
@@ -354,8 +380,10 @@ def test_checker_accepts_a_definition_or_a_link_at_first_use():
     for first in ("(term-epoch)=\nAn **epoch** is one pass.",
                   "One {term}`epoch <Epoch>` is a pass.",
                   "One [epoch](#term-epoch) is a pass.",
-                  "One [epoch](glossary.md) is a pass."):
-        assert term_offences(synthetic(first, "Another epoch."), entries) == [], first
+                  "One [epoch](glossary.md) is a pass.",
+                  "See [one epoch](chB.ipynb)."):
+        book = synthetic(first, "(term-epoch)=\nAn **epoch** is a pass.")
+        assert term_offences(book, entries) == [], first
 
 
 def test_checker_sees_variants_and_plurals_and_ignores_code_math_headings_quotes():
@@ -373,6 +401,9 @@ def test_checker_sees_variants_and_plurals_and_ignores_code_math_headings_quotes
     assert term_offences(synthetic("One [epoch](#term-epoch).", "An epoch."), entries) == []
     late = term_offences(synthetic("An epoch.", "One [epoch](#term-epoch)."), entries)
     assert [o.page for o in late] == ["book/chA"]
+    # a link to a page that does not define it is not a link to the definition
+    assert len(term_offences(synthetic("See [one epoch](chA.ipynb).",
+                                       "(term-epoch)=\nAn **epoch**."), entries)) == 1
 
 
 def test_checker_flags_a_tag_used_before_the_page_shows_it():
