@@ -89,6 +89,7 @@ VARIANTS = {
     "One-hot": ["one hot"],
     "Test set": ["test sets", "held-out"],
     "Confusion matrix": ["confusion matrices"],
+    "Fan-in": ["fan-out"],
 }
 # Listed names of an entry that are not words to look for ("δ" is math, and "He" alone
 # is a pronoun; "He, LeCun and Glorot scales" is found by its VARIANTS).
