@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 import backprop as bp
+from backprop.widgets.playground_settings import classes_of
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "js" / "fixtures.json"
@@ -192,6 +193,15 @@ BAD_SETTINGS = [
     {"epochs": 0}, {"epochs": -3}, {"epochs": 200_000},
     {"batch_size": "500"}, {"batch_size": "0"}, {"batch_size": "x"},
     {"init": "uniform"}, {"init": "normal"},
+    # several classes: softmax and cross-entropy, each with its output named
+    {"data": "spirals3", "loss": "bce", "output": "sigmoid"},
+    {"data": "blobs3", "loss": "mse", "output": "identity"},
+    {"output": "softmax", "loss": "bce"}, {"output": "softmax", "loss": "mse"},
+    {"loss": "cross_entropy", "output": "sigmoid"},
+    {"data": "spirals3", "loss": "cross_entropy", "output": "tanh"},
+    {"data": "curve", "loss": "cross_entropy", "output": "identity"},
+    {"data": "curve", "loss": "mse", "output": "softmax"},
+    {"data": "curve", "loss": "cross_entropy", "output": "softmax"},
 ]
 
 
@@ -203,7 +213,8 @@ def message_cases():
         pg = bp.widgets.playground(data, epochs=1)  # a short first run; the change then fails
         pg.set(**{"epochs": 300, **change})
         assert pg.error is not None, change
-        cases.append({"data": data, "change": {k: repr(v) if isinstance(v, float) and not np.isfinite(v)
+        K = classes_of(pg.y, pg.problem)
+        cases.append({"data": data, "classes": 2 if K is None else K, "change": {k: repr(v) if isinstance(v, float) and not np.isfinite(v)
                                                else v for k, v in change.items()},
                       "message": pg.error})
     return cases

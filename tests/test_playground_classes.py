@@ -98,7 +98,8 @@ BAD = [
     ("spirals3", {"output": "sigmoid"},
      "the output layer's activation must be 'softmax', not 'sigmoid'"),
     ("spirals3", {"loss": "bce", "output": "sigmoid"},
-     "loss='bce' needs labels y in {0, 1}; found 100 other value(s)"),
+     "these data have 3 classes (labels 0..2): the log loss with one output unit can tell "
+     "only two apart; choose the cross-entropy with a softmax output"),
     ("blobs3", {"loss": "mse", "output": "identity"},
      "these data have 3 classes (labels 0..2): the squared error with one output unit"),
     ("moons", {"output": "softmax"}, "a 'softmax' output layer needs loss='cross_entropy'"),

@@ -24,7 +24,6 @@ from ..validation import (
     check_learning_rate,
     check_positive_int,
     check_X,
-    check_y,
 )
 
 __all__ = ["Settings", "Checked", "DEFAULTS", "DATASETS", "SPLITS", "check_settings",
@@ -268,22 +267,18 @@ def check_settings(s, X, y):
     try:
         spec.check_output(output)
     except ValueError as e:
-        hint = ("the log loss takes probabilities, which a sigmoid gives; or choose the "
-                "squared error") if loss == "bce" else "it takes a probability per class"
+        if loss != "bce":  # the cross-entropy's message already says what to choose
+            raise ValueError(str(e)) from None
+        hint = "the log loss takes probabilities, which a sigmoid gives; or choose the squared error"
         raise ValueError(f"{e} ({hint})") from None
     if spec.task == "classification" and problem == "regression":
         labels = "labels 0 and 1" if loss == "bce" else "class labels"
         raise ValueError(f"the {spec.title} needs {labels}, and the curve's targets are "
                          f"numbers: choose the {_losses.get(default_loss(problem)).title} for a curve")
     if classes is not None and classes > 2 and loss != "cross_entropy":
-        hint = (f"these data have {classes} classes (labels 0..{classes - 1}): the "
-                f"{spec.title} with one output unit can tell only two apart; choose the "
-                "cross-entropy with a softmax output")
-        try:  # the package's own message first, where it has one (the log loss)
-            check_y(y, X.shape[0], 1, loss)
-        except ValueError as e:
-            raise ValueError(f"{e} ({hint})") from None
-        raise ValueError(hint)
+        raise ValueError(f"these data have {classes} classes (labels 0..{classes - 1}): the "
+                         f"{spec.title} with one output unit can tell only two apart; choose the "
+                         "cross-entropy with a softmax output")
     try:
         lr = check_learning_rate(s.lr)
     except TypeError as e:

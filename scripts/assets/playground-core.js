@@ -157,10 +157,15 @@
     if (!OUTPUT_NAMES.includes(output)) {
       throw new Error(`unknown output activation ${pyStr(output)}; choose from ${OUTPUT_NAMES.join(", ")}`);
     }
-    // the package's words (backprop/validation.py: check_loss), with what to choose instead
+    // In the order and the words of the Python playground's check_settings
+    // (backprop/widgets/playground_settings.py), which uses the package's messages.
+    if (output === "softmax" && problem === "regression") {
+      throw new Error("a softmax output gives class probabilities; a curve needs numbers: " +
+        "choose an identity output");
+    }
     if (output === "softmax" && loss !== "cross_entropy") {
       throw new Error(`a 'softmax' output layer needs loss='cross_entropy' (its B1 takes the softmax's ` +
-        `full Jacobian), not loss=${pyStr(loss)} (choose the cross-entropy, or another output)`);
+        `full Jacobian), not loss=${pyStr(loss)}`);
     }
     if (loss === "cross_entropy" && output !== "softmax") {
       throw new Error(`loss='cross_entropy': the cross-entropy needs a probability for each class, so the ` +
@@ -175,13 +180,10 @@
       throw new Error("the log loss needs labels 0 and 1, and the curve's targets are numbers: " +
         "choose the squared error for a curve");
     }
-    if (loss === "cross_entropy" && problem === "regression") {
-      throw new Error("the cross-entropy needs class labels, and the curve's targets are numbers: " +
-        "choose the squared error for a curve");
-    }
     if (problem === "classification" && classes > 2 && loss !== "cross_entropy") {
-      throw new Error(`the ${LOSS_NAMES[loss]} here has one output unit for two classes, and these data ` +
-        `have ${classes} classes: choose the cross-entropy (a softmax output of ${classes} units)`);
+      throw new Error(`these data have ${classes} classes (labels 0..${classes - 1}): the ` +
+        `${LOSS_NAMES[loss]} with one output unit can tell only two apart; choose the ` +
+        "cross-entropy with a softmax output");
     }
     const lr = checkLearningRate(s.lr);
     const epochs = checkEpochs(s.epochs);

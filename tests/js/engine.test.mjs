@@ -129,7 +129,7 @@ test("the page's messages for bad settings are the Python playground's, word for
     }
     const problem = c.data === "curve" ? "regression" : "classification";
     const m = pageData.datasets[c.data].m;
-    assert.throws(() => core.checkSettings(s, problem, m, limits), (e) => {
+    assert.throws(() => core.checkSettings(s, problem, m, limits, c.classes), (e) => {
       assert.equal(e.message, c.message, JSON.stringify(c.change));
       return true;
     });
@@ -179,8 +179,8 @@ test("several classes: the page's defaults, its checks, and the network and Pyth
   assert.equal(two.K, 2);  // a softmax over two units for two classes, if chosen
   assert.equal(core.checkSettings({ ...core.DEFAULTS }, "classification", 200, limits, 2).K, 1);
   const bad = [
-    [{ loss: "bce" }, 3, /the log loss here has one output unit for two classes, and these data have 3 classes/],
-    [{ loss: "mse" }, 3, /the squared error here has one output unit/],
+    [{ loss: "bce" }, 3, /these data have 3 classes \(labels 0..2\): the log loss with one output unit/],
+    [{ loss: "mse" }, 3, /these data have 3 classes \(labels 0..2\): the squared error with one output unit/],
     [{ output: "softmax", loss: "bce" }, 2, /a 'softmax' output layer needs loss='cross_entropy'/],
     [{ output: "sigmoid", loss: "cross_entropy" }, 3, /loss='cross_entropy': the cross-entropy needs a probability for each class/],
     [{ act: "softmax" }, 3, /activation of hidden layer 1: unknown 'softmax'/],
@@ -189,7 +189,7 @@ test("several classes: the page's defaults, its checks, and the network and Pyth
     assert.throws(() => core.checkSettings({ ...core.DEFAULTS, ...change }, "classification", 240, limits, classes), message);
   }
   assert.throws(() => core.checkSettings({ ...core.DEFAULTS, loss: "cross_entropy" }, "regression", 100, limits),
-    /the cross-entropy needs class labels, and the curve's targets are numbers/);
+    /a softmax output gives class probabilities; a curve needs numbers/);
   assert.deepEqual(core.parsePoints("0.5,1,2;1,1,3;0,0,1.5", 3), [[0.5, 1, 2]]);
   assert.deepEqual(core.parsePoints("0.5,1,2", 2), []);
   // the page's network for spirals3 trains, and its Python names the same data and network
