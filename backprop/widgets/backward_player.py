@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from ..canvas import canvas_png
 from ..graph_numbers import graph_with_numbers
 from .figure import CSS_DPI, FRAME_COLORS, FRAME_DPI
-from .pieces import controls_row, deck, deck_style, frame_slider
+from .pieces import deck, frame_player
 
 __all__ = ["BackwardPlayer", "backward_player"]
 
@@ -80,14 +80,9 @@ class BackwardPlayer(widgets.VBox):
                   "max_width": f"{round(fig.get_figwidth() * CSS_DPI)}px"}
         self.stack = deck([widgets.Image(value=p, format="png", layout=widgets.Layout(**layout))
                            for p in pngs], selected_index=0)
-        self.slider, slider_row, readout_link = frame_slider(
-            [(str(k), k) for k in range(len(pngs))], 0, "backward steps")
-        self.play = widgets.Play(value=0, min=0, max=len(pngs) - 1, step=1, interval=int(interval),
-                                 description="play", repeat=False, show_repeat=False)
-        self.links = [widgets.jslink((self.play, "value"), (self.slider, "index")),
-                      widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))]
-        self.readout_links = [readout_link]
-        super().__init__([controls_row([self.play, slider_row]), self.stack, deck_style()])
+        shown = frame_player(self.stack, range(len(pngs)), "backward steps", interval)
+        self.play, self.slider, self.links, self.readout_links = shown[:4]
+        super().__init__(shown.children)
 
     def __repr__(self):
         return f"BackwardPlayer(frames={len(self.captions)})"

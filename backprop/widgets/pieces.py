@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
+from typing import NamedTuple
 
 import ipywidgets as widgets
 
@@ -16,7 +17,8 @@ from ..runs import CONVERGED, DIVERGED, NOT_CONVERGED
 from .figure import CSS_DPI
 
 __all__ = ["WIDE", "COLORS", "binder_url", "kernel_free_html", "status_html", "frame_image",
-           "deck", "deck_style", "DECK_CLASS", "READOUT_CLASS", "frame_slider", "controls_row"]
+           "deck", "deck_style", "DECK_CLASS", "READOUT_CLASS", "frame_slider", "controls_row", "FramePlayer",
+           "frame_player"]
 
 WIDE = {"description_width": "initial"}
 
@@ -139,3 +141,32 @@ def controls_row(children):
     """An HBox of controls that wraps onto a new line where the page is too narrow."""
     return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap",
                                                               align_items="center"))
+
+
+class FramePlayer(NamedTuple):
+    """What :func:`frame_player` makes; ``children`` are the widget's rows."""
+
+    play: widgets.Play
+    slider: widgets.SelectionSlider
+    links: list
+    readout_links: list
+    children: list
+
+
+def frame_player(stack, labels, description, interval):
+    """A Play button and a slider over the frames of ``stack`` (a :func:`deck`), from the first.
+
+    ``labels[k]`` names frame k on the slider and in its readout;
+    ``interval`` is milliseconds per frame.  ``links`` are the two
+    ``jslink`` widgets (play value -> slider index -> stack index), so the
+    browser plays the frames without a kernel; ``children`` the widget's
+    rows: the controls (wrapping on a phone), the frames and the decks' style.
+    """
+    slider, row, readout_link = frame_slider([(str(label), k) for k, label in enumerate(labels)],
+                                             0, description)
+    play = widgets.Play(value=0, min=0, max=len(labels) - 1, step=1, interval=int(interval),
+                        description="play", repeat=False, show_repeat=False)
+    links = [widgets.jslink((play, "value"), (slider, "index")),
+             widgets.jslink((slider, "index"), (stack, "selected_index"))]
+    return FramePlayer(play, slider, links, [readout_link],
+                       [controls_row([play, row]), stack, deck_style()])

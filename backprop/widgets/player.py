@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from ..runs import frame_epochs, record
 from ..validation import check_learning_rate, check_positive_int
 from .figure import draw_frame, frame_figure
-from .pieces import controls_row, deck, deck_style, frame_image, frame_slider
+from .pieces import deck, frame_image, frame_player
 from .settings import describe, hidden_tuple, network, setup
 
 __all__ = ["TrainingPlayer", "training_player"]
@@ -59,15 +59,9 @@ class TrainingPlayer(widgets.VBox):
         pngs = [draw_frame(fig, r, label, epochs, with_verdict=r is self.runs[-1]) for r in self.runs]
         self.frame_bytes = sum(len(p) for p in pngs)
         self.stack = deck([frame_image(p, fig) for p in pngs], selected_index=0)
-        self.slider, slider_row, readout_link = frame_slider(
-            [(str(e), k) for k, e in enumerate(self.epochs_shown)], 0, "epochs")
-        self.play = widgets.Play(value=0, min=0, max=len(pngs) - 1, step=1,
-                                 interval=int(interval), description="play", repeat=False,
-                                 show_repeat=False)
-        self.links = [widgets.jslink((self.play, "value"), (self.slider, "index")),
-                      widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))]
-        self.readout_links = [readout_link]
-        super().__init__([controls_row([self.play, slider_row]), self.stack, deck_style()])
+        shown = frame_player(self.stack, self.epochs_shown, "epochs", interval)
+        self.play, self.slider, self.links, self.readout_links = shown[:4]
+        super().__init__(shown.children)
 
     def __repr__(self):
         return f"TrainingPlayer(frames={len(self.epochs_shown)}, epochs={self.epochs_shown[-1]})"
