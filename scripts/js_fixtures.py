@@ -214,8 +214,9 @@ def message_cases():
         pg.set(**{"epochs": 300, **change})
         assert pg.error is not None, change
         K = classes_of(pg.y, pg.problem)
-        cases.append({"data": data, "classes": 2 if K is None else K, "change": {k: repr(v) if isinstance(v, float) and not np.isfinite(v)
-                                               else v for k, v in change.items()},
+        shown = {k: repr(v) if isinstance(v, float) and not np.isfinite(v) else v
+                 for k, v in change.items()}
+        cases.append({"data": data, "classes": 2 if K is None else K, "change": shown,
                       "message": pg.error})
     return cases
 

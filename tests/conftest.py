@@ -142,3 +142,112 @@ def browser():
         b.close()
 
 
+
+
+# ------------------------------------------------------- controls on a page (browser)
+# The widget areas of a page (ipywidgets' views and chapter 7's JavaScript playground)
+# and what a reader reads or operates in them: sliders (track and handle), buttons,
+# text boxes, dropdowns, labels and readouts.
+CONTROL_AREAS = ".widget-subarea, .bpp"
+CONTROL_PARTS = ('[role="slider"], .noUi-target, button, input, select, textarea, '
+                 '[contenteditable="true"], label, .widget-label, .widget-readout')
+
+# Faults of the controls as laid out now: two controls whose boxes overlap, a control
+# (or a widget holding one) that sticks out of the widget box holding it, a label or
+# readout whose text is cut.  Elements inside one another (a handle in its track, a
+# text box in its label) are not an overlap.
+CONTROL_FAULTS = """([areas, parts]) => {
+  const shown = e => {
+    const r = e.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return null;
+    for (let a = e; a; a = a.parentElement) {
+      const s = getComputedStyle(a);
+      if (s.display === 'none' || s.visibility === 'hidden') return null;
+    }
+    return r;
+  };
+  const name = e => {
+    const t = (e.innerText || e.value || e.getAttribute('aria-label') || '')
+      .trim().replace(/\\s+/g, ' ').slice(0, 30);
+    return `${e.tagName.toLowerCase()}.${String(e.className).split(' ')[0]} "${t}"`;
+  };
+  const faults = new Set();
+  document.querySelectorAll(areas).forEach((area, k) => {
+    const els = Array.from(area.querySelectorAll(parts)).map(e => [e, shown(e)]).filter(([, r]) => r);
+    els.forEach(([a, ra], i) => {
+      for (const [b, rb] of els.slice(i + 1)) {
+        if (a.contains(b) || b.contains(a)) continue;
+        const w = Math.min(ra.right, rb.right) - Math.max(ra.left, rb.left);
+        const h = Math.min(ra.bottom, rb.bottom) - Math.max(ra.top, rb.top);
+        if (w > 1 && h > 1)
+          faults.add(`area ${k}: ${name(a)} overlaps ${name(b)} by ${Math.round(w)}x${Math.round(h)}px`);
+      }
+      // the control in its widget, that widget in the box holding it, and so on up to the area
+      for (let e = a; e && e !== area; ) {
+        const holder = (e.parentElement && e.parentElement.closest('.jupyter-widgets, ' + areas)) || area;
+        const r = e.getBoundingClientRect(), hr = holder.getBoundingClientRect();
+        const out = Math.max(hr.left - r.left, r.right - hr.right, hr.top - r.top, r.bottom - hr.bottom);
+        if (out > 1)
+          faults.add(`area ${k}: ${name(e)} sticks out of ${name(holder)} by ${Math.round(out)}px`);
+        e = holder;
+      }
+      if (a.matches('label, .widget-label, .widget-readout') && a.scrollWidth > a.clientWidth + 1
+          && getComputedStyle(a).overflowX !== 'visible')
+        faults.add(`area ${k}: ${name(a)} is cut (${a.scrollWidth} > ${a.clientWidth}px)`);
+    });
+  });
+  return Array.from(faults);
+}"""
+
+
+def slider_handles(page):
+    return page.locator(", ".join(f'{a} [role="slider"]' for a in CONTROL_AREAS.split(", ")))
+
+
+def control_faults(page, when="") -> list[str]:
+    """What CONTROL_FAULTS finds on ``page`` now (each line prefixed with ``when``)."""
+    return [f"{when}{f}" for f in page.evaluate(CONTROL_FAULTS, [CONTROL_AREAS, CONTROL_PARTS])]
+
+
+def control_faults_at_both_ends(page, width) -> list[str]:
+    """CONTROL_FAULTS at a ``width``-pixel window, as loaded and with every slider's
+    handle at its maximum, then at its minimum (where it is left)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.wait_for_timeout(300)
+    faults = control_faults(page, f"{width}px: ")
+    handles = slider_handles(page)
+    for key, end in (("End", "max"), ("Home", "min")):
+        for i in range(handles.count()):
+            h = handles.nth(i)
+            h.scroll_into_view_if_needed()
+            h.focus()
+            h.press(key)
+            for _ in range(200):  # End/Home, or arrow keys where a slider ignores them
+                if h.get_attribute("aria-valuenow") == h.get_attribute(f"aria-value{end}"):
+                    break
+                h.press("ArrowRight" if end == "max" else "ArrowLeft")
+            assert h.get_attribute("aria-valuenow") == h.get_attribute(f"aria-value{end}")
+        page.wait_for_timeout(200)
+        faults += control_faults(page, f"{width}px, sliders at their {end}: ")
+    return sorted(set(faults))
+
+
+def widgets_page(state: dict, views: list[str], assets: str) -> str:
+    """A page that shows the widget ``views`` (model ids) from ``state`` with the site's own
+    ipywidgets HTML manager (``assets``: the URL of its assets folder), one after another
+    across the window, as a notebook's output area shows them."""
+    import html
+    import json
+
+    head = "".join(f'<script src="{assets}/widgets/{s}"></script>'
+                   for s in ("require.js", "widgets-config.js", "html-manager/embed-amd.js"))
+    state_json = json.dumps({"version_major": 2, "version_minor": 0, "state": state})
+    state_json = state_json.replace("</", "<\\/")  # no "</script>" inside the script
+    body = "".join(
+        '<div class="output"><script type="application/vnd.jupyter.widget-view+json">'
+        + html.escape(json.dumps({"version_major": 2, "version_minor": 0, "model_id": v}), quote=False)
+        + "</script></div>" for v in views)
+    return (f"<!doctype html><html><head><meta charset='utf-8'>{head}"
+            f'<script type="application/vnd.jupyter.widget-state+json">{state_json}</script>'
+            f"<style>body {{font-family: sans-serif; margin: 8px}}</style></head>"
+            f"<body>{body}</body></html>")

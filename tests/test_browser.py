@@ -29,7 +29,14 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import CHROMIUM, FLAGS, ROOT, toc_files  # noqa: F401  (the browser and its flags)
+from conftest import (  # CHROMIUM, FLAGS: the browser and its flags
+    CHROMIUM,  # noqa: F401
+    CONTROL_AREAS,
+    FLAGS,  # noqa: F401
+    ROOT,
+    control_faults_at_both_ends,
+    toc_files,
+)
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 WAIT_MS = 30_000
@@ -573,6 +580,62 @@ def test_no_control_on_the_page_is_dead(visit):
                 dead.append(f'{control["kind"]} {control["label"]!r} of widget {a.root}')
     assert not dead, f"{visit.doc}: controls that change nothing visible: {dead}"
     assert not visit.errors, f"{visit.doc}: console errors while operating controls: {visit.errors}"
+
+
+# Sliders whose value a reader should see beside them: (model, its shown value at a position).
+SHOWN_VALUE = {"SelectionSliderModel": lambda m, k: m["state"]["_options_labels"][k],
+               "IntSliderModel": lambda m, v: str(v)}
+
+
+def shown_text(area, mid):
+    """The text a reader sees in the row of slider ``mid``: its widget and its neighbours."""
+    return area.page.locator(f'[data-model-id="{mid}"]').first.evaluate(
+        "e => (e.parentElement || e).innerText")
+
+
+def test_every_slider_shows_its_value(visit):
+    """Every slider shows the value it is at, beside it, at its maximum and at its minimum.
+
+    The value expected is the slider's own label (or number) at the handle's position
+    (aria-valuenow), read from the widget state, found as a word of the slider's row.
+    """
+    missing, checked = [], 0
+    for a in areas(visit):
+        for mid in a.w.descendants(a.root):
+            m = a.w.model(mid)
+            if m["model_name"] not in SHOWN_VALUE:
+                continue
+            handle = a.page.locator(f'[data-model-id="{mid}"] [role="slider"]')
+            if handle.count() != 1 or not handle.is_visible():
+                continue
+            handle.scroll_into_view_if_needed()
+            texts = []
+            for end in (2, 1):  # its maximum, then its minimum
+                a.move_to(mid, a.position(mid)[end])
+                want = SHOWN_VALUE[m["model_name"]](m, a.position(mid)[0])
+                deadline = time.monotonic() + 5
+                while want not in shown_text(a, mid).split() and time.monotonic() < deadline:
+                    a.page.wait_for_timeout(50)
+                texts.append(shown_text(a, mid))
+                if want not in texts[-1].split():
+                    missing.append(f"slider {m['state']['description']!r} at {want!r} shows "
+                                   f"{texts[-1]!r}")
+            if texts[0] == texts[1]:
+                missing.append(f"slider {m['state']['description']!r} shows the same at both ends")
+            checked += 1
+    if not checked:
+        pytest.skip(f"{visit.doc} shows no slider")
+    assert not missing, f"{visit.doc}: sliders that do not show their value: {missing}"
+    assert not visit.errors, f"{visit.doc}: console errors while moving sliders: {visit.errors}"
+
+
+def test_no_controls_overlap_at_1280_pixels(visit):
+    """No two controls overlap and none sticks out of its widget, with every slider's handle
+    as loaded, at its maximum and at its minimum (tests/test_layout.py: the same at 390)."""
+    if not visit.page.locator(CONTROL_AREAS).count():
+        pytest.skip(f"{visit.doc} has no controls")
+    faults = control_faults_at_both_ends(visit.page, 1280)
+    assert not faults, f"{visit.doc}: {len(faults)} control fault(s): {faults[:8]}"
 
 
 def test_live_trainers_show_a_picture_and_where_they_run(visit):

@@ -486,3 +486,30 @@ def test_a_stored_frame_draws_J_up_to_its_title(moons):
         assert list(xs) == list(range(e + 1))
         lo, hi = fig.loss.ax.get_ylim()
         assert lo <= Js[-1] <= hi and f"J = {Js[-1]:.3g}" in fig.title.get_text()
+
+
+def test_every_frame_slider_has_a_readout_linked_to_it(moons):
+    """Each precomputed widget's slider has a deck of Labels beside it, one per position,
+    reading the slider's label there, switched by a jslink from the slider's index (the
+    browser test moves the sliders on the site and reads these)."""
+    X, y = moons
+    player = Wg.training_player(X, y, hidden=(4,), epochs=40, frames=5)
+    explorer = Wg.static_explorer(X, y, lrs=[0.1, 1.0], epochs_grid=[5, 20], hidden=(4,))
+    cases = [(player, player.slider, [str(e) for e in player.epochs_shown], player.readout_links),
+             (explorer, explorer.lr_slider, ["0.1", "1"], explorer.readout_links[:1]),
+             (explorer, explorer.inner_slider, ["5", "20"], explorer.readout_links[1:])]
+
+    def boxes(w):
+        yield w
+        for c in getattr(w, "children", ()):
+            yield from boxes(c)
+
+    for root, slider, labels, (link,) in cases:
+        assert slider.readout is False  # its own readout is editable text, dead on the site
+        assert link.source == (slider, "index") and link.target[1] == "selected_index"
+        readout = link.target[0]
+        assert [label.value for label in readout.children] == labels
+        assert readout.selected_index == slider.index
+        row = next(w for w in boxes(root)
+                   if isinstance(w, widgets.HBox) and w.children == (slider, readout))
+        assert Wg.pieces.READOUT_CLASS in readout._dom_classes and row.layout.margin

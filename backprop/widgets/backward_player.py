@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from ..canvas import canvas_png
 from ..graph_numbers import graph_with_numbers
 from .figure import CSS_DPI, FRAME_COLORS, FRAME_DPI
-from .pieces import WIDE, deck, deck_style
+from .pieces import deck, frame_player
 
 __all__ = ["BackwardPlayer", "backward_player"]
 
@@ -54,6 +54,8 @@ class BackwardPlayer(widgets.VBox):
         Its ``index`` is the number of backward steps shown.
     stack : the deck of frames (an ``ipywidgets.Tab`` with its tab bar hidden).
     links : the two ``jslink`` widgets (play value -> slider index -> stack index).
+    readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
+        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
     order : list of str
         The drawn nodes in the order the backward pass reaches them.
     captions : list of str
@@ -78,15 +80,9 @@ class BackwardPlayer(widgets.VBox):
                   "max_width": f"{round(fig.get_figwidth() * CSS_DPI)}px"}
         self.stack = deck([widgets.Image(value=p, format="png", layout=widgets.Layout(**layout))
                            for p in pngs], selected_index=0)
-        self.slider = widgets.SelectionSlider(
-            options=[(str(k), k) for k in range(len(pngs))], value=0,
-            description="backward steps", continuous_update=True, readout=False, style=WIDE,
-        )
-        self.play = widgets.Play(value=0, min=0, max=len(pngs) - 1, step=1, interval=int(interval),
-                                 description="play", repeat=False, show_repeat=False)
-        self.links = [widgets.jslink((self.play, "value"), (self.slider, "index")),
-                      widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))]
-        super().__init__([widgets.HBox([self.play, self.slider]), self.stack, deck_style()])
+        shown = frame_player(self.stack, range(len(pngs)), "backward steps", interval)
+        self.play, self.slider, self.links, self.readout_links = shown[:4]
+        super().__init__(shown.children)
 
     def __repr__(self):
         return f"BackwardPlayer(frames={len(self.captions)})"

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from ..runs import record
 from ..validation import check_learning_rate, check_positive_int
 from .figure import draw_frame, frame_figure
-from .pieces import WIDE, deck, deck_style, frame_image
+from .pieces import controls_row, deck, deck_style, frame_image, frame_slider
 from .settings import describe, hidden_tuple, network, output_classes, setup
 
 __all__ = ["StaticExplorer", "static_explorer"]
@@ -75,6 +75,8 @@ class StaticExplorer(widgets.VBox):
     frames : dict
         ``frames[(lr, k)]`` is the ``ipywidgets.Image`` of that grid point.
     links : the ``jslink`` widgets joining the sliders' ``index`` to the stacks.
+    readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
+        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
     frame_bytes : total size of the PNG frames.
     """
 
@@ -121,17 +123,13 @@ class StaticExplorer(widgets.VBox):
         self.frame_bytes = sum(len(p) for p in pngs.values())
         self.frames = {key: frame_image(png, fig) for key, png in pngs.items()}
 
-        self.lr_slider = widgets.SelectionSlider(
-            options=[(f"{lr:g}", lr) for lr in lrs], value=lrs[len(lrs) // 2],
-            description="learning rate", continuous_update=True, readout=False, style=WIDE,
-        )
-        self.inner_slider = widgets.SelectionSlider(
-            options=[(str(k), k) for k in inner], value=inner[start],
-            description=inner_name, continuous_update=True, readout=False, style=WIDE,
-        )
+        self.lr_slider, lr_row, lr_link = frame_slider(
+            [(f"{lr:g}", lr) for lr in lrs], lrs[len(lrs) // 2], "learning rate")
+        self.inner_slider, inner_row, inner_link = frame_slider(
+            [(str(k), k) for k in inner], inner[start], inner_name)
         self.stack, self.links = self._linked_stack()
-        super().__init__([widgets.HBox([self.lr_slider, self.inner_slider]), self.stack,
-                          deck_style()])
+        self.readout_links = [lr_link, inner_link]
+        super().__init__([controls_row([lr_row, inner_row]), self.stack, deck_style()])
 
     def _linked_stack(self):
         """A deck with one inner deck per learning rate, and the jslinks that drive them."""

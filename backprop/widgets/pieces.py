@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import html
 from pathlib import Path
+from typing import NamedTuple
 
 import ipywidgets as widgets
 
@@ -16,12 +17,10 @@ from ..runs import CONVERGED, DIVERGED, NOT_CONVERGED
 from .figure import CSS_DPI
 
 __all__ = ["WIDE", "COLORS", "binder_url", "kernel_free_html", "status_html", "frame_image",
-           "deck", "deck_style", "DECK_CLASS"]
+           "deck", "deck_style", "DECK_CLASS", "READOUT_CLASS", "frame_slider", "controls_row", "FramePlayer",
+           "frame_player"]
 
 WIDE = {"description_width": "initial"}
-# The sliders of the precomputed widgets show no readout: a SelectionSlider's readout is
-# editable text that does nothing when typed into (a dead control on the site); each
-# frame's title states the values instead.
 
 COLORS = {CONVERGED: "#1b5e20", NOT_CONVERGED: "#8a4b00", DIVERGED: "#b00000"}  # a run's verdict
 
@@ -106,3 +105,68 @@ def deck(children, selected_index):
 def deck_style():
     """An invisible HTML widget whose <style> hides the decks' tab bars (site and Jupyter)."""
     return widgets.HTML(_DECK_CSS, layout=widgets.Layout(display="none"))
+
+
+# A SelectionSlider's own readout is editable text that does nothing when typed into
+# without a kernel (a dead control on the site).  The precomputed widgets hide it and
+# show the slider's label in a deck of non-editable Labels instead, jslink-ed to the
+# slider's index: the browser switches it as it switches the frames.
+READOUT_CLASS = "bp-readout"
+# At its maximum a slider's handle reaches 2 px past the slider's box when its readout
+# is hidden; the padding keeps it inside and off the next control.
+_SLIDER_LAYOUT = {"padding": "0 8px 0 0", "max_width": "100%"}
+
+
+def frame_slider(options, value, description):
+    """A SelectionSlider over ``options`` ((label, value) pairs) that shows its value.
+
+    Returns ``(slider, row, link)``: the slider (``readout=False``), the HBox
+    of the slider and its readout (a deck of ``ipywidgets.Label``, one per
+    label, class ``READOUT_CLASS``) and the ``jslink`` from the slider's
+    ``index`` to the readout's ``selected_index``.
+    """
+    slider = widgets.SelectionSlider(options=list(options), value=value, description=description,
+                                     continuous_update=True, readout=False, style=WIDE,
+                                     layout=widgets.Layout(**_SLIDER_LAYOUT))
+    shown = deck([widgets.Label(label) for label, _ in options], selected_index=slider.index)
+    shown.add_class(READOUT_CLASS)
+    shown.layout = widgets.Layout(width="auto", min_width="3em")
+    link = widgets.jslink((slider, "index"), (shown, "selected_index"))
+    row = widgets.HBox([slider, shown], layout=widgets.Layout(align_items="center",
+                                                              margin="0 12px 0 0"))
+    return slider, row, link
+
+
+def controls_row(children):
+    """An HBox of controls that wraps onto a new line where the page is too narrow."""
+    return widgets.HBox(list(children), layout=widgets.Layout(flex_flow="row wrap",
+                                                              align_items="center"))
+
+
+class FramePlayer(NamedTuple):
+    """What :func:`frame_player` makes; ``children`` are the widget's rows."""
+
+    play: widgets.Play
+    slider: widgets.SelectionSlider
+    links: list
+    readout_links: list
+    children: list
+
+
+def frame_player(stack, labels, description, interval):
+    """A Play button and a slider over the frames of ``stack`` (a :func:`deck`), from the first.
+
+    ``labels[k]`` names frame k on the slider and in its readout;
+    ``interval`` is milliseconds per frame.  ``links`` are the two
+    ``jslink`` widgets (play value -> slider index -> stack index), so the
+    browser plays the frames without a kernel; ``children`` the widget's
+    rows: the controls (wrapping on a phone), the frames and the decks' style.
+    """
+    slider, row, readout_link = frame_slider([(str(label), k) for k, label in enumerate(labels)],
+                                             0, description)
+    play = widgets.Play(value=0, min=0, max=len(labels) - 1, step=1, interval=int(interval),
+                        description="play", repeat=False, show_repeat=False)
+    links = [widgets.jslink((play, "value"), (slider, "index")),
+             widgets.jslink((slider, "index"), (stack, "selected_index"))]
+    return FramePlayer(play, slider, links, [readout_link],
+                       [controls_row([play, row]), stack, deck_style()])

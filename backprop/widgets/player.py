@@ -9,7 +9,7 @@ import ipywidgets as widgets
 from ..runs import frame_epochs, record
 from ..validation import check_learning_rate, check_positive_int
 from .figure import draw_frame, frame_figure
-from .pieces import WIDE, deck, deck_style, frame_image
+from .pieces import deck, frame_image, frame_player
 from .settings import describe, hidden_tuple, network, output_classes, setup
 
 __all__ = ["TrainingPlayer", "training_player"]
@@ -28,6 +28,8 @@ class TrainingPlayer(widgets.VBox):
         its tab bar hidden: unlike a ``Stack`` it keeps every frame's view,
         so fast moves raise no error in the browser).
     links : the two ``jslink`` widgets (play value -> slider index -> stack index).
+    readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
+        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
     epochs_shown : list of int
         The epoch count of each frame (0 is the untrained network).
     losses : numpy.ndarray
@@ -58,16 +60,9 @@ class TrainingPlayer(widgets.VBox):
         pngs = [draw_frame(fig, r, label, epochs, with_verdict=r is self.runs[-1]) for r in self.runs]
         self.frame_bytes = sum(len(p) for p in pngs)
         self.stack = deck([frame_image(p, fig) for p in pngs], selected_index=0)
-        self.slider = widgets.SelectionSlider(
-            options=[(str(e), k) for k, e in enumerate(self.epochs_shown)], value=0,
-            description="epochs", continuous_update=True, readout=False, style=WIDE,
-        )
-        self.play = widgets.Play(value=0, min=0, max=len(pngs) - 1, step=1,
-                                 interval=int(interval), description="play", repeat=False,
-                                 show_repeat=False)
-        self.links = [widgets.jslink((self.play, "value"), (self.slider, "index")),
-                      widgets.jslink((self.slider, "index"), (self.stack, "selected_index"))]
-        super().__init__([widgets.HBox([self.play, self.slider]), self.stack, deck_style()])
+        shown = frame_player(self.stack, self.epochs_shown, "epochs", interval)
+        self.play, self.slider, self.links, self.readout_links = shown[:4]
+        super().__init__(shown.children)
 
     def __repr__(self):
         return f"TrainingPlayer(frames={len(self.epochs_shown)}, epochs={self.epochs_shown[-1]})"

@@ -20,7 +20,7 @@ from .. import equations
 from .. import losses as _losses
 from ..init import SCHEMES
 from ..runs import DIVERGED
-from .pieces import status_html
+from .pieces import controls_row, status_html
 
 __all__ = ["PlaygroundView", "delta_table", "tex_number", "error_line", "config_html", "OWN_DATA"]
 
@@ -127,10 +127,10 @@ class PlaygroundView:
         self.delta_html = widgets.HTMLMath()
         self.controls = c
         self.widget = widgets.VBox([
-            widgets.HBox([c["data"], c["loss"], c["output"]]),
-            widgets.HBox([c["hidden"], c["activations"]]),
-            widgets.HBox([c["lr"], c["epochs"], c["batch_size"], c["seed"], c["init"]]),
-            widgets.HBox([c["split"]]),  # a row of its own
+            controls_row([c["data"], c["loss"], c["output"]]),  # rows wrap on a phone
+            controls_row([c["hidden"], c["activations"]]),
+            controls_row([c["lr"], c["epochs"], c["batch_size"], c["seed"], c["init"]]),
+            controls_row([c["split"]]),  # a row of its own
             self.image, self.status_html, self.config_html, self.delta_html,
         ])
         self._holding = False

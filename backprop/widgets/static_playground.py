@@ -19,7 +19,7 @@ import ipywidgets as widgets
 from ..runs import DIVERGED, frame_epochs, record, record_epochs
 from ..validation import check_learning_rate, check_positive_int
 from .figure import PlaygroundFigure
-from .pieces import deck, deck_style
+from .pieces import controls_row, deck, deck_style, frame_slider
 from .playground_settings import (
     DATASETS,
     Settings,
@@ -70,6 +70,8 @@ class StaticPlayground(widgets.VBox):
     titles : dict
         ``titles[(data, depth, lr, k)]``: the title drawn on that frame.
     links : list of the ``jslink`` widgets.
+    readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
+        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
     frame_bytes : total size of the PNG frames and point pictures.
     """
 
@@ -150,16 +152,15 @@ class StaticPlayground(widgets.VBox):
                                      depths[min(1, len(depths) - 1)], "hidden layers")
         self.lr_buttons = buttons([(f"{lr:g}", lr) for lr in lrs], lrs[len(lrs) // 2],
                                   "learning rate")
-        self.slider = widgets.SelectionSlider(
-            options=[(str(e), k) for k, e in enumerate(self.epochs_shown)], value=0,
-            description="epochs", continuous_update=True, readout=False,
-            style={"description_width": "initial"})
+        self.slider, slider_row, readout_link = frame_slider(
+            [(str(e), k) for k, e in enumerate(self.epochs_shown)], 0, "epochs")
         self.play = widgets.Play(value=0, min=0, max=len(self.epochs_shown) - 1, step=1,
                                  interval=int(interval), description="play", repeat=False,
                                  show_repeat=False)
         link = widgets.jslink
         self.links = [link((self.data_buttons, "index"), (self.deck, "selected_index")),
                       link((self.play, "value"), (self.slider, "index"))]
+        self.readout_links = [readout_link]
         for box in data_children:
             depth_deck = box.children[0]
             self.links.append(link((self.depth_buttons, "index"), (depth_deck, "selected_index")))
@@ -168,7 +169,7 @@ class StaticPlayground(widgets.VBox):
                 for epoch_deck in lr_deck.children:
                     self.links.append(link((self.slider, "index"), (epoch_deck, "selected_index")))
         super().__init__([self.data_buttons, self.depth_buttons, self.lr_buttons,
-                          widgets.HBox([self.play, self.slider]), self.deck, deck_style()])
+                          controls_row([self.play, slider_row]), self.deck, deck_style()])
 
     def _title(self, d, depth, lr, e, result, last):
         head = f"{d}, {depth_label(depth, self.width)}, lr {lr:g}: "
