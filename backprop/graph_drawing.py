@@ -17,7 +17,7 @@ import functools
 import numpy as np
 from matplotlib.font_manager import FontProperties
 from matplotlib.mathtext import MathTextParser
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from . import graph
 from .canvas import axes
@@ -28,6 +28,7 @@ HIGHLIGHT = "#d95f02"  # the backward path
 _PARAM_FILL = "#fdf0d5"  # parameters: weights and biases
 _LOSS_FILL = "#e8e8e8"  # the loss / cost
 _EDGE = "0.45"
+_BLOCK_FILL = "#dbe9f6"  # the softmax's full Jacobian block
 _NODE_PT = 11  # font sizes in points
 _PARAM_PT = 10
 _LABEL_PT = 9
@@ -98,6 +99,11 @@ class GraphDrawing:
         ``note_texts`` (the annotation lines).
     texts : list
         All the ``Text`` artists.
+    block : matplotlib Rectangle or None
+        With a softmax output, the shaded rectangle behind its full Jacobian
+        block (every ``z`` of the output layer feeds every ``a``; at layer
+        level the edge ``Z[L] -> A[L]``); its caption is the first line of
+        ``note_texts`` (and of ``formula``).  None otherwise.
     graph : backprop.graph.Graph
         The graph drawn, as data.
     """
@@ -114,6 +120,7 @@ class GraphDrawing:
         self.node_texts, self.edge_texts, self.note_texts = {}, {}, []
         self.aliases = {}
         self.graph = None
+        self.block = None
 
     def __repr__(self):
         return (f"GraphDrawing(level={self.level!r}, nodes={len(self.nodes)}, "
@@ -334,6 +341,28 @@ class _Drawer:
         return best[0], best[1]
 
 
+# ------------------------------------------------------------ softmax block
+def _block_nodes(g):
+    """The nodes of the softmax's Jacobian block: every z and a of the output layer ([] if none)."""
+    L = len(g.sizes) - 1
+    if graph.activations_elementwise(g.activations[-1]):
+        return []
+    if g.level == "layer":
+        return [f"Z[{L}]", f"A[{L}]"]
+    return [n for n, info in g.nodes.items()
+            if info["index"][0] in ("z", "a") and info["index"][1] == L]
+
+
+def _block_caption(g):
+    L = len(g.sizes) - 1
+    K = g.sizes[L]
+    if g.level == "layer":
+        return (rf"shaded: the softmax's full $K\times K$ Jacobian ($K={K}$) per column, "
+                r"not a diagonal $\odot\,g'$")
+    return (rf"shaded: the softmax block, all ${K}\times{K}$ edges, "
+            r"$\dfrac{\partial a_j}{\partial z_k} = a_j(\delta_{jk}-a_k)$")
+
+
 # ------------------------------------------------------------------- public
 def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=None, ax=None):
     """Draw the computational graph of a network, local derivatives on the edges.
@@ -423,10 +452,20 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         hot_nodes.update(p)
         hot_edges.update((p[i + 1], p[i]) for i in range(len(p) - 1))
     lines = route.lines
-    out.formula = "\n".join(lines)
 
     drawer = _Drawer(g, pos, level)
     boxes = {n: drawer.node_box(n)[0] for n in g.nodes}
+    block = _block_nodes(g)
+    if block:  # the softmax block, shaded behind its nodes; its caption leads the note
+        pad = 0.12
+        bx0 = min(boxes[n][0] for n in block) - pad
+        bx1 = max(boxes[n][2] for n in block) + pad
+        by0 = min(boxes[n][1] for n in block) - pad
+        by1 = max(boxes[n][3] for n in block) + pad
+        if level == "layer":
+            by0, by1 = by0 - 0.45, by1 + 0.45  # room for the block's label above the edge
+        boxes["(block)"] = (bx0, by0, bx1, by1)
+        lines = [_block_caption(g), *lines]
     x0 = min(b[0] for b in boxes.values()) - 0.15
     x1 = max(b[2] for b in boxes.values()) + 0.15
     y0 = min(b[1] for b in boxes.values()) - 0.15
@@ -448,6 +487,12 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         scale = min(bb.width * fw / W, bb.height * fh / H)
     out.ax = ax
     artists = drawer.draw(ax, scale, hot_nodes, hot_edges)
+    out.block = None
+    if block:
+        bx0, by0, bx1, by1 = boxes["(block)"]
+        out.block = Rectangle((bx0, by0), bx1 - bx0, by1 - by0, facecolor=_BLOCK_FILL,
+                              edgecolor="#6b9ac4", lw=1.0, zorder=0)
+        ax.add_patch(out.block)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -456,10 +501,13 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
     out.note_texts = []
     for t in lines:
         h = _text_size(t, _NOTE_PT)[1]
+        caption = block and not out.note_texts
         out.note_texts.append(ax.text(x0 + 0.1, y - h / 2, t, ha="left", va="center",
-                                      fontsize=_NOTE_PT * min(1.0, scale), color=HIGHLIGHT))
+                                      fontsize=_NOTE_PT * min(1.0, scale),
+                                      color="#2b5d8a" if caption else HIGHLIGHT))
         y -= h + 0.12
     artists["texts"] += out.note_texts
+    out.formula = "\n".join(lines)
     out.nodes = {n: pos[n] for n in g.nodes}
     out.labels = {n: f"${info['label']}$" for n, info in g.nodes.items()}
     out.kinds = {n: info["kind"] for n, info in g.nodes.items()}
