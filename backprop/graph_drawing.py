@@ -33,7 +33,7 @@ _NODE_PT = 11  # font sizes in points
 _PARAM_PT = 10
 _LABEL_PT = 9
 _NOTE_PT = 10
-_WIDTH = 8.0  # inches: the book's text width
+_WIDTH = 8.0  # inches of layout: at most 8.6 in (860 px) keeps 9 pt labels >= 10 px in a 688 px column
 
 
 # ------------------------------------------------------------------ result
@@ -132,11 +132,15 @@ class GraphDrawing:
 
 
 # -------------------------------------------------------------- layouts
-def _unit_layout(sizes, names, width):
-    """Centres in inches.  Columns: sources of layer 1 | z[1] | a[1] + sources of layer 2 | ..."""
+def _unit_layout(sizes, names, width, block=False):
+    """Centres in inches.  Columns: sources of layer 1 | z[1] | a[1] + sources of layer 2 | ...
+
+    ``block``: a softmax output, whose K x K labelled edges need a wider last gap.
+    """
     L = len(sizes) - 1
     ncol = 2 * L + 2
-    dx = min(2.0, (width - 1.0) / (ncol - 1))
+    wide = 0.8 if block else 0.0  # room for the labels a_j(1-a_k), -a_j a_k of the block
+    dx = min(2.0, (width - wide - 1.0) / (ncol - 1))
     pos = {}
     step = 0.52  # vertical distance between neighbours in a column
     for l in range(1, L + 1):
@@ -166,18 +170,18 @@ def _unit_layout(sizes, names, width):
         mid = float(np.mean(zs))
         zs = [mid + 0.95 * ((len(zs) - 1) / 2 - j) for j in range(len(zs))]
     for name, zy in zip(outs, zs):
-        pos[name] = (2 * L * dx, zy)
+        pos[name] = (2 * L * dx + wide, zy)
     low = min(zs) - 0.75
     for j, name in enumerate(ys_t):
-        pos[name] = (2 * L * dx, low - j * step)
-    pos["L"] = ((2 * L + 1) * dx, float(np.mean(zs)))
+        pos[name] = (2 * L * dx + wide, low - j * step)
+    pos["L"] = ((2 * L + 1) * dx + wide, float(np.mean(zs)))
     return pos
 
 
 def _layer_layout(sizes, width):
     L = len(sizes) - 1
     ncol = 2 * L + 2
-    dx = max(0.95, min(1.7, (width - 0.9) / (ncol - 1)))  # more than 3 layers: wider than 8 in
+    dx = max(0.8, min(1.7, (width - 0.9) / (ncol - 1)))  # more than 3 layers: wider than the column
     pos = {"A[0]": (0.0, 0.0)}
     for l in range(1, L + 1):
         pos[f"Z[{l}]"] = ((2 * l - 1) * dx, 0.0)
@@ -364,7 +368,8 @@ def _block_caption(g):
 
 
 # ------------------------------------------------------------------- public
-def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=None, ax=None):
+def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=None, ax=None,
+                        width=None):
     """Draw the computational graph of a network, local derivatives on the edges.
 
     The graph is built from the network's definition, never by hand, so every
@@ -378,10 +383,17 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
     sizes : list of int
         ``[n_0, n_1, ..., n_L]``.
     activations : list of str
-        One of ``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"identity"`` per layer.
+        One of ``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"identity"`` per layer,
+        or ``"softmax"`` for the output layer.
     loss : str
-        ``"bce"`` (log loss, needs a sigmoid output) or ``"mse"`` (the book's
-        unhalved squared error).
+        ``"bce"`` (log loss, needs a sigmoid output), ``"mse"`` (the book's
+        unhalved squared error) or ``"cross_entropy"`` (needs a softmax
+        output).  The softmax's full Jacobian is drawn as a shaded block: at
+        unit level every ``z_k`` of the output layer feeds every ``a_j``, the
+        edge labelled da_j/dz_k = a_j(delta_jk - a_k) (written out: ``a_j(1-a_j)``
+        on the diagonal, ``-a_j a_k`` off it); at layer level the one edge
+        ``Z[L] -> A[L]`` carries the Jacobian's transpose, not ``⊙ g'``.  A
+        caption under the graph says so.
     level : str
         ``"unit"``: one example, every scalar a node: the inputs, each weight
         and bias (small shaded nodes feeding their ``z``), each ``z`` and
@@ -417,6 +429,10 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         valid ones.
     ax : matplotlib Axes or None
         Where to draw; ``None`` makes a figure about 8 inches wide.
+    width : float or None
+        The width of the layout in inches (None: 8).  A figure this wide at
+        100 dpi keeps its 9 pt labels at least 10 px high in the book's
+        688 px column up to 8.6 inches.
 
     Returns
     -------
@@ -435,9 +451,9 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
     g = graph.build(sizes, activations, loss, level)
     sizes = g.sizes
     if level == "unit":
-        pos = _unit_layout(sizes, g.names, _WIDTH)
+        pos = _unit_layout(sizes, g.names, width or _WIDTH, block=bool(_block_nodes(g)))
     else:
-        pos = _layer_layout(sizes, _WIDTH)
+        pos = _layer_layout(sizes, width or _WIDTH)
     route = g.route(wrt)
     if ax is not None:
         ax = axes(ax)

@@ -28,7 +28,7 @@ from matplotlib.colors import ListedColormap, Normalize
 from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .canvas import axes
+from .canvas import axes, book_figures
 from .graph_drawing import GraphDrawing, computational_graph
 from .network import MLP, History
 from .validation import (
@@ -42,6 +42,7 @@ from .validation import (
 )
 
 __all__ = [
+    "book_figures",
     "BoundaryView",
     "FitView",
     "GradientSizes",
