@@ -7,6 +7,11 @@ carries its *local derivative* (unit level) or the local backward rule (layer
 level), written in TeX from the activations' and losses' own TeX;
 ``Graph.route`` gives the paths from the loss (or the cost) back to a node
 and the chain rule along them, equations (B1)-(B4) of the notation page.
+A softmax output is its full Jacobian block: at unit level every z_k of the
+output layer feeds every a_j (edge label da_j/dz_k = a_j(delta_jk - a_k),
+written out), so a parameter below it reaches the loss along K (or K x K)
+paths and the chain rule sums over all of them; at layer level one edge
+Z[L] -> A[L] carries the Jacobian (not an element-wise g').
 
 Needs no matplotlib, so the chapters and tests can ask for paths and formulas
 without drawing; :func:`backprop.plotting.computational_graph`
