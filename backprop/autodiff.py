@@ -189,8 +189,8 @@ def cost_graph(weights, biases, activations, loss, X, y, nodes=None):
     ``("x", k)``, ``("w", l, j, k)``, ``("b", l, j)``, ``("z", l, j)``,
     ``("a", l, j)`` and ``("L",)``, its loss.
     """
-    if loss not in ("bce", "mse"):
-        raise ValueError(f'loss must be "bce" or "mse", got {loss!r}')
+    if loss not in ("bce", "mse", "cross_entropy"):
+        raise ValueError(f'loss must be "bce", "mse" or "cross_entropy", got {loss!r}')
     W = [[[Var(w) for w in row] for row in Wl] for Wl in weights]
     b = [[Var(float(bj[0]) if hasattr(bj, "__len__") else bj) for bj in bl] for bl in biases]
     named = {}
@@ -204,13 +204,23 @@ def cost_graph(weights, biases, activations, loss, X, y, nodes=None):
         names = {("x", k): xk for k, xk in enumerate(a, start=1)}
         for l, (Wl, bl, g) in enumerate(zip(W, b, activations), start=1):
             z = [sum((w * ak for w, ak in zip(row, a)), bj) for row, bj in zip(Wl, bl)]  # (F1)
-            a = [zj if g == "identity" else getattr(zj, g)() for zj in z]  # (F2)
+            if g == "softmax":  # (F2) whole: each a_j from every z_k, shifted by max_k z_k
+                shift = max(zk.value for zk in z)
+                e = [(zk - shift).exp() for zk in z]
+                total = sum(e[1:], e[0])
+                a = [ej / total for ej in e]
+            else:
+                a = [zj if g == "identity" else getattr(zj, g)() for zj in z]  # (F2)
             names.update({("z", l, j): zj for j, zj in enumerate(z, start=1)})
             names.update({("a", l, j): aj for j, aj in enumerate(a, start=1)})
         targets = y_i if hasattr(y_i, "__len__") else [y_i]
+        if loss == "cross_entropy" and len(targets) == 1:  # a class label 0..K-1: one-hot
+            targets = [float(k == int(targets[0])) for k in range(len(a))]
         L_i = 0.0  # the loss of example i, summed over the output units
         for ak, yk in zip(a, targets):
-            if loss == "bce":
+            if loss == "cross_entropy":
+                L_i = L_i - yk * ak.log()
+            elif loss == "bce":
                 L_i = L_i - (yk * ak.log() + (1 - yk) * (1 - ak).log())
             else:
                 L_i = L_i + (yk - ak) ** 2

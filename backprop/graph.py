@@ -7,6 +7,11 @@ carries its *local derivative* (unit level) or the local backward rule (layer
 level), written in TeX from the activations' and losses' own TeX;
 ``Graph.route`` gives the paths from the loss (or the cost) back to a node
 and the chain rule along them, equations (B1)-(B4) of the notation page.
+A softmax output is its full Jacobian block: at unit level every z_k of the
+output layer feeds every a_j (edge label da_j/dz_k = a_j(delta_jk - a_k),
+written out), so a parameter below it reaches the loss along K (or K x K)
+paths and the chain rule sums over all of them; at layer level one edge
+Z[L] -> A[L] carries the Jacobian (not an element-wise g').
 
 Needs no matplotlib, so the chapters and tests can ask for paths and formulas
 without drawing; :func:`backprop.plotting.computational_graph`
@@ -23,13 +28,18 @@ from . import equations
 from . import losses as _losses
 from .validation import check_activation_names, check_loss, check_sizes
 
-__all__ = ["Graph", "Route", "build", "LEVELS"]
+__all__ = ["Graph", "Route", "build", "LEVELS", "SOFTMAX_BLOCK_TEX", "activations_elementwise"]
 
 LEVELS = ("unit", "layer")
+# layer level, Z[l] -> A[l] of a softmax: each column's Jacobian (a K x K block) times dA
+SOFTMAX_BLOCK_TEX = r"\left(\dfrac{{\partial a^{{[{l}]}}}}{{\partial z^{{[{l}]}}}}\right)^{{\top}}\cdot"
 MAX_UNITS = 4  # unit level: at most this many units in a layer
 MAX_SOURCES = 10  # unit level: at most this many scalars (a, w, b) feeding one layer
 MAX_LAYERS = 2
 MAX_OUTPUTS = 2  # unit level: the labels dL/da_j of more outputs crowd at the loss
+# unit level, a softmax output: its K x K block is drawn for K <= 3, fed by at most 12 scalars
+MAX_SOFTMAX_OUTPUTS, MAX_SOFTMAX_SOURCES = 3, 12
+MAX_SUM_TERMS = 3  # a sum over more paths is written in words under the graph
 
 
 @dataclass
@@ -137,6 +147,8 @@ class Graph:
         if self.level == "unit":
             if len(paths) == 1:
                 out.lines = _unit_formula(self, paths[0])
+            elif len(paths) <= MAX_SUM_TERMS and not _activations.get(self.activations[-1]).elementwise:
+                out.lines = _unit_sum_formula(self, paths)  # through the softmax block: a sum
             else:
                 tex = self.nodes
                 out.lines = [f"${_partial(tex[top]['label'], tex[target]['label'])}$ = the sum over "
@@ -155,17 +167,17 @@ def build(sizes, activations, loss="bce", level="unit"):
     sizes = check_sizes(sizes)
     activations = check_activation_names(activations, len(sizes) - 1)
     loss = check_loss(loss, activations[-1], sizes[-1])
-    if not _activations.get(activations[-1]).elementwise:
-        raise ValueError(
-            f"the computational graph is drawn for element-wise activations only; the "
-            f"{activations[-1]!r} output's full Jacobian is not drawn yet (chapter 8 derives it)"
-        )
     if level not in LEVELS:
         raise ValueError(f'level must be "unit" or "layer", got {level!r}')
     if level == "unit":
-        _check_unit_size(sizes)
+        _check_unit_size(sizes, softmax=not _activations.get(activations[-1]).elementwise)
         return _unit_graph(sizes, activations, loss)
     return _layer_graph(sizes, activations, loss)
+
+
+def activations_elementwise(name):
+    """Whether the activation ``name`` acts entry by entry (False: the softmax's full block)."""
+    return _activations.get(name).elementwise
 
 
 def _m(s):
@@ -255,7 +267,13 @@ def _unit_graph(sizes, activations, loss):
                 g.edge(pn, zn, _m(wt))  # dz/da_below = w  (dz/dx = w in layer 1)
                 g.edge(wn, zn, _m(pt))  # dz/dw = a of the layer below (x in layer 1)
             g.edge(bn, zn, "$1$")  # dz/db = 1
-            g.edge(zn, an, _m(_activations.get(activations[l - 1]).tex_local(at, zt)))  # da/dz
+            if _activations.get(activations[l - 1]).elementwise:
+                g.edge(zn, an, _m(_activations.get(activations[l - 1]).tex_local(at, zt)))  # da/dz
+        if not _activations.get(activations[l - 1]).elementwise:  # the softmax: the full block
+            for j in range(1, sizes[l] + 1):
+                for k in range(1, sizes[l] + 1):
+                    g.edge(names.z(l, k)[0], names.a(l, j)[0],
+                           _m(_softmax_local(names.a(l, j)[1], names.a(l, k)[1], j == k)))
     g.node("L", r"\mathcal{L}", "loss", index=("L",))
     for j in range(1, sizes[L] + 1):
         yn, yt = names.y(j)
@@ -274,20 +292,28 @@ def _unit_graph(sizes, activations, loss):
     return g
 
 
-def _check_unit_size(sizes):
+def _softmax_local(aj, ak, same):
+    """da_j/dz_k = a_j(delta_jk - a_k) of the softmax, with delta_jk written out."""
+    return f"{aj}(1-{ak})" if same else f"-{aj}{ak}"
+
+
+def _check_unit_size(sizes, softmax=False):
     L = len(sizes) - 1
+    max_outputs, max_sources = ((MAX_SOFTMAX_OUTPUTS, MAX_SOFTMAX_SOURCES) if softmax
+                                else (MAX_OUTPUTS, MAX_SOURCES))
     problems = []
     if L > MAX_LAYERS:
         problems.append(f"{L} layers (at most {MAX_LAYERS})")
     for l, n in enumerate(sizes):
         if n > MAX_UNITS:
             problems.append(f"n_{l} = {n} units (at most {MAX_UNITS})")
-    if MAX_UNITS >= sizes[L] > MAX_OUTPUTS:
-        problems.append(f"n_{L} = {sizes[L]} outputs (at most {MAX_OUTPUTS})")
+    if MAX_UNITS >= sizes[L] > max_outputs:
+        problems.append(f"n_{L} = {sizes[L]} outputs (at most {max_outputs})")
     for l in range(1, L + 1):
         feeding = sizes[l - 1] + sizes[l] * (sizes[l - 1] + 1)
-        if feeding > MAX_SOURCES:
-            problems.append(f"{feeding} scalars feeding layer {l} (at most {MAX_SOURCES})")
+        limit = max_sources if l == L else MAX_SOURCES
+        if feeding > limit:
+            problems.append(f"{feeding} scalars feeding layer {l} (at most {limit})")
     if problems:
         raise ValueError(
             f"the unit-level graph of sizes {list(sizes)} is too big to draw legibly: "
@@ -309,8 +335,12 @@ def _layer_graph(sizes, activations, loss):
         g.edge(f"A[{l - 1}]", f"Z[{l}]", _m(rf"W^{{[{l}]\top}}\,\cdot"))  # dA[l-1] = W[l]^T dZ[l]
         g.edge(f"W[{l}]", f"Z[{l}]", _m(rf"\cdot\,A^{{[{l - 1}]\top}}"))  # (B3)
         g.edge(f"b[{l}]", f"Z[{l}]", "row sums")  # (B4)
-        g_prime = _activations.get(activations[l - 1]).tex_prime(f"Z^{{[{l}]}}")
-        g.edge(f"Z[{l}]", f"A[{l}]", _m(rf"\odot\,{g_prime}"))  # (B2), the factor g'(Z[l])
+        act = _activations.get(activations[l - 1])
+        if act.elementwise:
+            g_prime = act.tex_prime(f"Z^{{[{l}]}}")
+            g.edge(f"Z[{l}]", f"A[{l}]", _m(rf"\odot\,{g_prime}"))  # (B2), the factor g'(Z[l])
+        else:  # the softmax: each column's K x K Jacobian, a full block, not a diagonal
+            g.edge(f"Z[{l}]", f"A[{l}]", _m(SOFTMAX_BLOCK_TEX.format(l=l)))
     g.node("J", "J", "loss", r"1\times 1", ("J",))
     g.node("Y", "Y", "target", rf"{sizes[L]}\times m", ("Y",))
     a = f"A^{{[{L}]}}"
@@ -354,6 +384,20 @@ def _unit_formula(g, path):
     values = [_strip(labels[(path[i + 1], path[i])]) for i in range(len(path) - 1)]
     values = [rf"\left({v}\right)" if _needs_parens(v) else v for v in values]
     return [f"${lhs} = " + r"\,".join(factors) + "$", "$= " + r"\cdot ".join(values) + "$"]
+
+
+def _unit_sum_formula(g, paths):
+    """The chain rule summed over several paths: the partials, then the labels, term by term."""
+    tex = {n: g.nodes[n]["label"] for n in g.nodes}
+    labels = {(s, d): lab for s, d, lab in g.edges}
+    lhs = _partial(tex[paths[0][0]], tex[paths[0][-1]])
+    lines = [f"${lhs}$ = the sum over the {len(paths)} highlighted paths:"]
+    for n, path in enumerate(paths):
+        partials = r"\,".join(_partial(tex[path[i]], tex[path[i + 1]]) for i in range(len(path) - 1))
+        vals = [_strip(labels[(path[i + 1], path[i])]) for i in range(len(path) - 1)]
+        values = r"\cdot ".join(rf"\left({v}\right)" if _needs_parens(v) else v for v in vals)
+        lines.append(f"${'+' if n else ''}\\;{partials} = {values}$")
+    return lines
 
 
 def _layer_formula(g, sizes, activations, loss, path):

@@ -17,7 +17,7 @@ import functools
 import numpy as np
 from matplotlib.font_manager import FontProperties
 from matplotlib.mathtext import MathTextParser
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
 from . import graph
 from .canvas import axes
@@ -28,11 +28,12 @@ HIGHLIGHT = "#d95f02"  # the backward path
 _PARAM_FILL = "#fdf0d5"  # parameters: weights and biases
 _LOSS_FILL = "#e8e8e8"  # the loss / cost
 _EDGE = "0.45"
+_BLOCK_FILL = "#dbe9f6"  # the softmax's full Jacobian block
 _NODE_PT = 11  # font sizes in points
 _PARAM_PT = 10
 _LABEL_PT = 9
 _NOTE_PT = 10
-_WIDTH = 8.0  # inches: the book's text width
+_WIDTH = 8.0  # inches of layout: at most 8.6 in (860 px) keeps 9 pt labels >= 10 px in a 688 px column
 
 
 # ------------------------------------------------------------------ result
@@ -98,6 +99,11 @@ class GraphDrawing:
         ``note_texts`` (the annotation lines).
     texts : list
         All the ``Text`` artists.
+    block : matplotlib Rectangle or None
+        With a softmax output, the shaded rectangle behind its full Jacobian
+        block (every ``z`` of the output layer feeds every ``a``; at layer
+        level the edge ``Z[L] -> A[L]``); its caption is the first line of
+        ``note_texts`` (and of ``formula``).  None otherwise.
     graph : backprop.graph.Graph
         The graph drawn, as data.
     """
@@ -114,6 +120,7 @@ class GraphDrawing:
         self.node_texts, self.edge_texts, self.note_texts = {}, {}, []
         self.aliases = {}
         self.graph = None
+        self.block = None
 
     def __repr__(self):
         return (f"GraphDrawing(level={self.level!r}, nodes={len(self.nodes)}, "
@@ -125,11 +132,15 @@ class GraphDrawing:
 
 
 # -------------------------------------------------------------- layouts
-def _unit_layout(sizes, names, width):
-    """Centres in inches.  Columns: sources of layer 1 | z[1] | a[1] + sources of layer 2 | ..."""
+def _unit_layout(sizes, names, width, block=False):
+    """Centres in inches.  Columns: sources of layer 1 | z[1] | a[1] + sources of layer 2 | ...
+
+    ``block``: a softmax output, whose K x K labelled edges need a wider last gap.
+    """
     L = len(sizes) - 1
     ncol = 2 * L + 2
-    dx = min(2.0, (width - 1.0) / (ncol - 1))
+    wide = 0.8 if block else 0.0  # room for the labels a_j(1-a_k), -a_j a_k of the block
+    dx = min(2.0, (width - wide - 1.0) / (ncol - 1))
     pos = {}
     step = 0.52  # vertical distance between neighbours in a column
     for l in range(1, L + 1):
@@ -159,18 +170,18 @@ def _unit_layout(sizes, names, width):
         mid = float(np.mean(zs))
         zs = [mid + 0.95 * ((len(zs) - 1) / 2 - j) for j in range(len(zs))]
     for name, zy in zip(outs, zs):
-        pos[name] = (2 * L * dx, zy)
+        pos[name] = (2 * L * dx + wide, zy)
     low = min(zs) - 0.75
     for j, name in enumerate(ys_t):
-        pos[name] = (2 * L * dx, low - j * step)
-    pos["L"] = ((2 * L + 1) * dx, float(np.mean(zs)))
+        pos[name] = (2 * L * dx + wide, low - j * step)
+    pos["L"] = ((2 * L + 1) * dx + wide, float(np.mean(zs)))
     return pos
 
 
 def _layer_layout(sizes, width):
     L = len(sizes) - 1
     ncol = 2 * L + 2
-    dx = max(0.95, min(1.7, (width - 0.9) / (ncol - 1)))  # more than 3 layers: wider than 8 in
+    dx = max(0.8, min(1.7, (width - 0.9) / (ncol - 1)))  # more than 3 layers: wider than the column
     pos = {"A[0]": (0.0, 0.0)}
     for l in range(1, L + 1):
         pos[f"Z[{l}]"] = ((2 * l - 1) * dx, 0.0)
@@ -334,8 +345,31 @@ class _Drawer:
         return best[0], best[1]
 
 
+# ------------------------------------------------------------ softmax block
+def _block_nodes(g):
+    """The nodes of the softmax's Jacobian block: every z and a of the output layer ([] if none)."""
+    L = len(g.sizes) - 1
+    if graph.activations_elementwise(g.activations[-1]):
+        return []
+    if g.level == "layer":
+        return [f"Z[{L}]", f"A[{L}]"]
+    return [n for n, info in g.nodes.items()
+            if info["index"][0] in ("z", "a") and info["index"][1] == L]
+
+
+def _block_caption(g):
+    L = len(g.sizes) - 1
+    K = g.sizes[L]
+    if g.level == "layer":
+        return (rf"shaded: the softmax's full $K\times K$ Jacobian ($K={K}$) per column, "
+                r"not a diagonal $\odot\,g'$")
+    return (rf"shaded: the softmax block, all ${K}\times{K}$ edges, "
+            r"$\dfrac{\partial a_j}{\partial z_k} = a_j(\delta_{jk}-a_k)$")
+
+
 # ------------------------------------------------------------------- public
-def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=None, ax=None):
+def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=None, ax=None,
+                        width=None):
     """Draw the computational graph of a network, local derivatives on the edges.
 
     The graph is built from the network's definition, never by hand, so every
@@ -349,10 +383,17 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
     sizes : list of int
         ``[n_0, n_1, ..., n_L]``.
     activations : list of str
-        One of ``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"identity"`` per layer.
+        One of ``"sigmoid"``, ``"relu"``, ``"tanh"``, ``"identity"`` per layer,
+        or ``"softmax"`` for the output layer.
     loss : str
-        ``"bce"`` (log loss, needs a sigmoid output) or ``"mse"`` (the book's
-        unhalved squared error).
+        ``"bce"`` (log loss, needs a sigmoid output), ``"mse"`` (the book's
+        unhalved squared error) or ``"cross_entropy"`` (needs a softmax
+        output).  The softmax's full Jacobian is drawn as a shaded block: at
+        unit level every ``z_k`` of the output layer feeds every ``a_j``, the
+        edge labelled da_j/dz_k = a_j(delta_jk - a_k) (written out: ``a_j(1-a_j)``
+        on the diagonal, ``-a_j a_k`` off it); at layer level the one edge
+        ``Z[L] -> A[L]`` carries the Jacobian's transpose, not ``⊙ g'``.  A
+        caption under the graph says so.
     level : str
         ``"unit"``: one example, every scalar a node: the inputs, each weight
         and bias (small shaded nodes feeding their ``z``), each ``z`` and
@@ -388,6 +429,10 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         valid ones.
     ax : matplotlib Axes or None
         Where to draw; ``None`` makes a figure about 8 inches wide.
+    width : float or None
+        The width of the layout in inches (None: 8).  A figure this wide at
+        100 dpi keeps its 9 pt labels at least 10 px high in the book's
+        688 px column up to 8.6 inches.
 
     Returns
     -------
@@ -406,9 +451,9 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
     g = graph.build(sizes, activations, loss, level)
     sizes = g.sizes
     if level == "unit":
-        pos = _unit_layout(sizes, g.names, _WIDTH)
+        pos = _unit_layout(sizes, g.names, width or _WIDTH, block=bool(_block_nodes(g)))
     else:
-        pos = _layer_layout(sizes, _WIDTH)
+        pos = _layer_layout(sizes, width or _WIDTH)
     route = g.route(wrt)
     if ax is not None:
         ax = axes(ax)
@@ -423,10 +468,20 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         hot_nodes.update(p)
         hot_edges.update((p[i + 1], p[i]) for i in range(len(p) - 1))
     lines = route.lines
-    out.formula = "\n".join(lines)
 
     drawer = _Drawer(g, pos, level)
     boxes = {n: drawer.node_box(n)[0] for n in g.nodes}
+    block = _block_nodes(g)
+    if block:  # the softmax block, shaded behind its nodes; its caption leads the note
+        pad = 0.12
+        bx0 = min(boxes[n][0] for n in block) - pad
+        bx1 = max(boxes[n][2] for n in block) + pad
+        by0 = min(boxes[n][1] for n in block) - pad
+        by1 = max(boxes[n][3] for n in block) + pad
+        if level == "layer":
+            by0, by1 = by0 - 0.45, by1 + 0.45  # room for the block's label above the edge
+        boxes["(block)"] = (bx0, by0, bx1, by1)
+        lines = [_block_caption(g), *lines]
     x0 = min(b[0] for b in boxes.values()) - 0.15
     x1 = max(b[2] for b in boxes.values()) + 0.15
     y0 = min(b[1] for b in boxes.values()) - 0.15
@@ -448,6 +503,12 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
         scale = min(bb.width * fw / W, bb.height * fh / H)
     out.ax = ax
     artists = drawer.draw(ax, scale, hot_nodes, hot_edges)
+    out.block = None
+    if block:
+        bx0, by0, bx1, by1 = boxes["(block)"]
+        out.block = Rectangle((bx0, by0), bx1 - bx0, by1 - by0, facecolor=_BLOCK_FILL,
+                              edgecolor="#6b9ac4", lw=1.0, zorder=0)
+        ax.add_patch(out.block)
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     ax.set_aspect("equal")
@@ -456,10 +517,13 @@ def computational_graph(sizes, activations, loss="bce", *, level="unit", wrt=Non
     out.note_texts = []
     for t in lines:
         h = _text_size(t, _NOTE_PT)[1]
+        caption = block and not out.note_texts
         out.note_texts.append(ax.text(x0 + 0.1, y - h / 2, t, ha="left", va="center",
-                                      fontsize=_NOTE_PT * min(1.0, scale), color=HIGHLIGHT))
+                                      fontsize=_NOTE_PT * min(1.0, scale),
+                                      color="#2b5d8a" if caption else HIGHLIGHT))
         y -= h + 0.12
     artists["texts"] += out.note_texts
+    out.formula = "\n".join(lines)
     out.nodes = {n: pos[n] for n in g.nodes}
     out.labels = {n: f"${info['label']}$" for n, info in g.nodes.items()}
     out.kinds = {n: info["kind"] for n, info in g.nodes.items()}

@@ -18,7 +18,8 @@ from .graph_drawing import HIGHLIGHT, computational_graph
 __all__ = ["GraphNumbers", "backward_order", "graph_with_numbers"]
 
 _VALUE = "0.15"  # the colour of the forward values; adjoints are drawn in HIGHLIGHT
-_NUMBER_PT = 8
+_NUMBER_PT = 9
+_LAYOUT_IN = 7.0  # inches of graph; the numbers widen it by about an inch, to under 8.6 in
 
 
 class GraphNumbers:
@@ -89,7 +90,7 @@ def graph_with_numbers(weights, biases, activations, loss, x, y, *, steps=None, 
     """
     sizes = [np.shape(weights[0])[1]] + [np.shape(W)[0] for W in weights]
     ax_given = ax
-    drawing = computational_graph(sizes, activations, loss, level="unit", ax=ax)
+    drawing = computational_graph(sizes, activations, loss, level="unit", ax=ax, width=_LAYOUT_IN)
     nodes, order = backward_order(weights, biases, activations, loss, x, y)
     name_of = {key: name for name, key in drawing.index.items()}
     order = [name_of[key] for key in order]

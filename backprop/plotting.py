@@ -32,7 +32,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 from matplotlib.ticker import FuncFormatter, LogLocator, MaxNLocator, NullLocator
 
-from .canvas import axes
+from .canvas import axes, book_figures
 from .graph_drawing import GraphDrawing, computational_graph
 from .network import MLP, History
 from .validation import (
@@ -46,6 +46,7 @@ from .validation import (
 )
 
 __all__ = [
+    "book_figures",
     "BoundaryView",
     "CLASS_PALETTE",
     "ClassRegionsView",

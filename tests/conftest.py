@@ -251,3 +251,74 @@ def widgets_page(state: dict, views: list[str], assets: str) -> str:
             f'<script type="application/vnd.jupyter.widget-state+json">{state_json}</script>'
             f"<style>body {{font-family: sans-serif; margin: 8px}}</style></head>"
             f"<body>{body}</body></html>")
+
+
+# ------------------------------------------------- the text inside the images
+# Every figure of the book is a PNG made by backprop.canvas (figure_png for a notebook's
+# figures, canvas_png for the widgets' frames), which writes the height in pixels of the
+# figure's smallest text into a tEXt chunk under this key.
+MIN_TEXT_KEY = "backprop:min-text-px"
+MIN_TEXT_PX = 10  # the smallest text on screen, in CSS pixels, at a 1280-pixel window
+# Images without text, which need no record: {src substring: the reason}.  None so far.
+NO_TEXT_IMAGES: dict[str, str] = {}
+
+IMAGE_TEXT = """async (key) => {
+  const article = document.querySelector('article') || document.body;
+  document.querySelectorAll('details').forEach(d => d.open = true);  // folded outputs count
+  const imgs = Array.from(article.querySelectorAll('img'));
+  imgs.forEach(i => { i.loading = 'eager'; });
+  await Promise.all(imgs.map(i => i.complete ? null : i.decode().catch(() => null)));
+  const chunk = (bytes) => {  // the tEXt chunk `key` of a PNG, or null
+    const sig = [137, 80, 78, 71, 13, 10, 26, 10];
+    if (bytes.length < 8 || sig.some((b, k) => bytes[k] !== b)) return null;
+    const view = new DataView(bytes.buffer);
+    for (let p = 8; p + 8 <= bytes.length;) {
+      const n = view.getUint32(p), type = String.fromCharCode(...bytes.slice(p + 4, p + 8));
+      if (type === 'tEXt') {
+        const data = bytes.slice(p + 8, p + 8 + n), zero = data.indexOf(0);
+        const name = String.fromCharCode(...data.slice(0, zero));
+        if (name === key) return String.fromCharCode(...data.slice(zero + 1));
+      }
+      if (type === 'IEND') break;
+      p += 12 + n;
+    }
+    return null;
+  };
+  const out = [];
+  for (const i of imgs) {
+    const src = i.currentSrc || i.src;
+    let record = null;
+    try {
+      record = chunk(new Uint8Array(await (await fetch(src)).arrayBuffer()));
+    } catch (e) { record = null; }
+    const r = i.getBoundingClientRect();
+    out.push({src: src.startsWith('data:') ? src.slice(0, 40) : src, record,
+              natural: i.naturalWidth, shown: r.width});
+  }
+  return out;
+}"""
+
+
+def image_text_sizes(page) -> list[dict]:
+    """Each image of the page's article: its src, the smallest-text record of its PNG (a
+    string, or None without one), its natural and its shown width (0 when hidden)."""
+    return page.evaluate(IMAGE_TEXT, MIN_TEXT_KEY)
+
+
+def unreadable_images(images, min_px=MIN_TEXT_PX, exempt=NO_TEXT_IMAGES) -> list[str]:
+    """What is wrong with the images of :func:`image_text_sizes`: an image without a
+    record (unless exempt), or whose smallest text is shown below ``min_px`` pixels."""
+    problems = []
+    for im in images:
+        if any(key in im["src"] for key in exempt):
+            continue
+        if im["record"] is None:
+            problems.append(f"no smallest-text record (not made by backprop.canvas): {im['src']}")
+            continue
+        if im["record"] == "none" or not im["shown"] or not im["natural"]:
+            continue  # no text in it, or hidden (a deck's other frames, drawn alike)
+        on_screen = float(im["record"]) * im["shown"] / im["natural"]
+        if on_screen < min_px:
+            problems.append(f"smallest text {on_screen:.1f}px on screen ({im['record']}px in a "
+                            f"{im['natural']}px image shown {im['shown']:.0f}px wide): {im['src']}")
+    return problems

@@ -224,7 +224,7 @@ def test_bad_input_gets_a_clear_error():
         Var(0.0) ** 0.5
     with pytest.raises(ValueError, match="negative"):
         Var(-2.0) ** 0.5
-    with pytest.raises(ValueError, match='"bce" or "mse"'):
+    with pytest.raises(ValueError, match="\"bce\", \"mse\" or \"cross_entropy\""):
         cost_graph([[[1.0]]], [[0.0]], ["sigmoid"], "hinge", [[1.0]], [1.0])
 
 

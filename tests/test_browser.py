@@ -35,7 +35,9 @@ from conftest import (  # CHROMIUM, FLAGS: the browser and its flags
     FLAGS,  # noqa: F401
     ROOT,
     control_faults_at_both_ends,
+    image_text_sizes,
     toc_files,
+    unreadable_images,
 )
 
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -193,6 +195,61 @@ AREA_PRINT = """async k => {
 SLIDERS = ("IntSliderModel", "SelectionSliderModel")  # the controls the explorers and players use
 TOGGLES = ("ToggleButtonsModel",)  # the static playground's buttons: data set, depth, learning rate
 CONTAINERS = ("StackModel", "TabModel")
+
+
+def test_text_in_images_is_readable(visit):
+    """Every image of a chapter carries the size of its smallest text (written by
+    backprop.canvas when the PNG was made), and that text is at least 10 px on screen."""
+    if not chapter(visit.doc):
+        pytest.skip("the chapters' figures")
+    images = image_text_sizes(visit.page)
+    bad = unreadable_images(images)
+    assert not bad, f"{visit.doc}: {len(bad)} of {len(images)} image(s): {bad[:6]}"
+
+
+def _png(fontsize, width_in, chunk=True):
+    """A PNG of a figure with one text, through backprop.canvas (or plain, without a record)."""
+    import base64
+    import io
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from backprop.canvas import figure_png
+
+    fig = plt.figure(figsize=(width_in, 1.0))
+    fig.text(0.1, 0.5, "text " * 8, fontsize=fontsize)
+    if chunk:
+        png = figure_png(fig, bbox_inches=None)
+    else:
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        png = buf.getvalue()
+    plt.close(fig)
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def test_the_image_check_finds_tiny_text(browser):
+    """The check itself: a picture shrunk to half its width with 9 pt text (6.25 px on
+    screen) and a picture without a record are reported; the same 9 pt picture at its
+    natural size (12.5 px) is not."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.set_content(
+            "<article>"
+            f"<img id='shrunk' src='{_png(9, 6)}' style='width: 300px'>"
+            f"<img id='plain' src='{_png(9, 3, chunk=False)}'>"
+            f"<img id='fine' src='{_png(9, 6)}' style='width: 600px'>"
+            "</article>")
+        images = image_text_sizes(page)
+        assert [im["record"] for im in images] == ["12.50", None, "12.50"]
+        bad = unreadable_images(images)
+        assert len(bad) == 2, bad
+        assert "6.2px on screen" in bad[0] and "no smallest-text record" in bad[1]
+    finally:
+        page.close()
 
 
 def widget_state(page) -> dict:

@@ -381,12 +381,13 @@ def test_digits_yardstick(seed):
 
 def test_the_run_recorder_and_the_graph():
     """runs.record (the widgets' trainer, with gradient sizes) takes the new loss; the
-    computational graph, which draws element-wise edges only, refuses it by name."""
+    computational graph draws its output as the full Jacobian block (tests/test_graph_softmax.py)."""
     X, y = bp.datasets.spirals(60, classes=3, seed=0)
     net = bp.MLP([2, 6, 3], ["tanh", "softmax"], loss="cross_entropy", seed=0)
     J0 = net.cost(X, y)
     run = bp.runs.record(net, X, y, 0.5, 20, keep=(0, 20), records=(0, 10, 20))
     assert run.diverged_at is None and run.J < J0 and run.costs[0] == J0
     assert run.grad_sizes.shape == (3, 2) and np.isfinite(run.grad_sizes).all()
-    with pytest.raises(ValueError, match="full Jacobian is not drawn"):
-        bp.graph.build([2, 3], ["softmax"], "cross_entropy")
+    g = bp.graph.build([2, 3], ["softmax"], "cross_entropy")
+    block = [(s, t) for s, t, _ in g.edges if s.startswith("z") and t.startswith("a")]
+    assert len(block) == 9  # every z_k feeds every a_j

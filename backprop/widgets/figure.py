@@ -249,7 +249,7 @@ class PlaygroundFigure:
         leg = ax.get_legend()
         if leg is not None:
             leg.remove()
-        ax.legend(handles=self.grad_lines, fontsize=self.fontsize - 1, frameon=False,
+        ax.legend(handles=self.grad_lines, fontsize=self.fontsize, frameon=False,
                   handlelength=1.0, labelspacing=0.2, borderaxespad=0.2, loc="best")
 
     def update(self, result, epoch=None, title=None, message=None, epochs=None):
