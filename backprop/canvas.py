@@ -77,10 +77,10 @@ def figure_png(fig, dpi=None, bbox_inches="tight"):
 
 
 def book_figures():
-    """In IPython, show every matplotlib figure through :func:`figure_png`; elsewhere nothing.
+    """In IPython, show every matplotlib figure through ``canvas.figure_png``; elsewhere nothing.
 
     Loads the inline backend first (which registers its own PNG formatter when it
-    loads), then puts :func:`figure_png` in its place for ``image/png``.
+    loads), then puts ``figure_png`` in its place for ``image/png``.
     """
     try:
         from IPython import get_ipython  # IPython: only inside a kernel is there a formatter

@@ -55,7 +55,7 @@ class BackwardPlayer(widgets.VBox):
     stack : the deck of frames (an ``ipywidgets.Tab`` with its tab bar hidden).
     links : the two ``jslink`` widgets (play value -> slider index -> stack index).
     readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
-        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
+        Labels beside it, ``pieces.frame_slider``).
     order : list of str
         The drawn nodes in the order the backward pass reaches them.
     captions : list of str

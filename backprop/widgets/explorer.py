@@ -76,7 +76,7 @@ class StaticExplorer(widgets.VBox):
         ``frames[(lr, k)]`` is the ``ipywidgets.Image`` of that grid point.
     links : the ``jslink`` widgets joining the sliders' ``index`` to the stacks.
     readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
-        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
+        Labels beside it, ``pieces.frame_slider``).
     frame_bytes : total size of the PNG frames.
     """
 

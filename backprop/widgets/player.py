@@ -29,7 +29,7 @@ class TrainingPlayer(widgets.VBox):
         so fast moves raise no error in the browser).
     links : the two ``jslink`` widgets (play value -> slider index -> stack index).
     readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
-        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
+        Labels beside it, ``pieces.frame_slider``).
     epochs_shown : list of int
         The epoch count of each frame (0 is the untrained network).
     losses : numpy.ndarray

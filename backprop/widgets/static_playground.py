@@ -71,7 +71,7 @@ class StaticPlayground(widgets.VBox):
         ``titles[(data, depth, lr, k)]``: the title drawn on that frame.
     links : list of the ``jslink`` widgets.
     readout_links : the ``jslink`` of each slider's ``index`` to its readout (a deck of
-        Labels beside it, :func:`~backprop.widgets.pieces.frame_slider`).
+        Labels beside it, ``pieces.frame_slider``).
     frame_bytes : total size of the PNG frames and point pictures.
     """
 
