@@ -148,8 +148,7 @@ class LossView:
         self.test_line.set_marker("o" if T.size == 1 else "None")
         legend = self.ax.get_legend()
         if test is not None and legend is None:
-            fs = None if self.fontsize is None else self.fontsize - 1
-            self.ax.legend(handles=[self.line, self.test_line], fontsize=fs, frameon=False,
+            self.ax.legend(handles=[self.line, self.test_line], fontsize=self.fontsize, frameon=False,
                            handlelength=1.6, labelspacing=0.2, borderaxespad=0.2,
                            loc="upper right")
         elif test is None and legend is not None:
@@ -405,8 +404,7 @@ class ClassRegionsView:
         handles = [Line2D([], [], ls="none", marker="o", ms=4, mfc=CLASS_PALETTE[k], mec="k",
                           mew=0.5, label=str(k)) for k in range(K)]
         self.key = ax.legend(handles=handles, title="class", loc="upper left", ncols=K,
-                             fontsize=None if fontsize is None else fontsize - 1,
-                             title_fontsize=None if fontsize is None else fontsize - 1,
+                             fontsize=fontsize, title_fontsize=fontsize,  # >= 10 px on the page
                              handletextpad=0.1, columnspacing=0.5, borderpad=0.25,
                              borderaxespad=0.2, framealpha=0.85, alignment="left")
         ax.set_xlim(x0, x1)
