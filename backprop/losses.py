@@ -31,6 +31,13 @@ import numpy as np
 __all__ = ["Loss", "LogLoss", "SquaredError", "CrossEntropy", "LOSSES", "TASKS", "get"]
 
 
+def _only_zeros_and_ones(Y, need):
+    """Raise ``need`` + what else Y holds, unless every entry of Y is 0 or 1."""
+    bad = Y[(Y != 0.0) & (Y != 1.0)]
+    if bad.size:
+        raise ValueError(f"{need}; found {bad.size} other value(s), e.g. {float(bad[0])!r}")
+
+
 def _softplus_sum(t):
     """sum of softplus(t) = log(1 + e^t), without overflow.
 
@@ -145,12 +152,7 @@ class LogLoss(Loss):
     task = "classification"
 
     def check_targets(self, Y):
-        bad = Y[(Y != 0.0) & (Y != 1.0)]
-        if bad.size:
-            raise ValueError(
-                "loss='bce' needs labels y in {0, 1}; found "
-                f"{bad.size} other value(s), e.g. {float(bad[0])!r}"
-            )
+        _only_zeros_and_ones(Y, "loss='bce' needs labels y in {0, 1}")
 
     def cost(self, Z, A, Y):
         m = Z.shape[1]
@@ -279,12 +281,7 @@ class CrossEntropy(Loss):
         return Y
 
     def check_targets(self, Y):
-        bad = Y[(Y != 0.0) & (Y != 1.0)]
-        if bad.size:
-            raise ValueError(
-                "loss='cross_entropy' needs one-hot rows (entries 0 or 1); found "
-                f"{bad.size} other value(s), e.g. {float(bad[0])!r}"
-            )
+        _only_zeros_and_ones(Y, "loss='cross_entropy' needs one-hot rows (entries 0 or 1)")
         sums = Y.sum(axis=1)
         off = np.flatnonzero(sums != 1.0)
         if off.size:

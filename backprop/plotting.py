@@ -268,24 +268,15 @@ class BoundaryView:
         self._colours = _CLASS_COLORS(y.astype(int))[:, :3]
         self.test = np.zeros(X.shape[0], dtype=bool)
         (self.boundary,) = ax.plot([], [], color="k", lw=1.0, zorder=2)
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_xticks([])  # positions matter, coordinates do not; no ticks is also faster
-        ax.set_yticks([])
-        ax.set_xlabel("$x_1$", fontsize=fontsize, labelpad=1)
-        ax.set_ylabel("$x_2$", fontsize=fontsize, labelpad=1)
+        _plane_axes(ax, (x0, x1, y0, y1), fontsize)
 
     def __repr__(self):
         return f"BoundaryView(resolution={self.resolution})"
 
     def set_test(self, test):
         """Draw the points where the boolean mask ``test`` is True hollow (the test points)."""
-        test = np.asarray(test, dtype=bool)
-        if test.shape != self.test.shape:
-            raise ValueError(f"test must be a boolean mask of shape {self.test.shape}, "
-                             f"got shape {test.shape}")
-        self.test = test
-        _hollow(self.points, self._colours, test)
+        self.test = _test_mask(test, self.test.shape)
+        _hollow(self.points, self._colours, self.test)
 
     def update(self, net):
         """Recompute yhat on the grid with ``net``; redraw the field and the 0.5 contour."""
@@ -407,24 +398,15 @@ class ClassRegionsView:
                              fontsize=fontsize, title_fontsize=fontsize,  # >= 10 px on the page
                              handletextpad=0.1, columnspacing=0.5, borderpad=0.25,
                              borderaxespad=0.2, framealpha=0.85, alignment="left")
-        ax.set_xlim(x0, x1)
-        ax.set_ylim(y0, y1)
-        ax.set_xticks([])
-        ax.set_yticks([])
-        ax.set_xlabel("$x_1$", fontsize=fontsize, labelpad=1)
-        ax.set_ylabel("$x_2$", fontsize=fontsize, labelpad=1)
+        _plane_axes(ax, (x0, x1, y0, y1), fontsize)
 
     def __repr__(self):
         return f"ClassRegionsView(classes={self.classes}, resolution={self.resolution})"
 
     def set_test(self, test):
         """Draw the points where the boolean mask ``test`` is True hollow (the test points)."""
-        test = np.asarray(test, dtype=bool)
-        if test.shape != self.y.shape:
-            raise ValueError(f"test must be a boolean mask of shape {self.y.shape}, "
-                             f"got shape {test.shape}")
-        self.test = test
-        _hollow(self.points, self._colours[self.y], test)
+        self.test = _test_mask(test, self.y.shape)
+        _hollow(self.points, self._colours[self.y], self.test)
 
     def update(self, net):
         """Recompute the predicted class and its confidence on the grid with ``net``."""
@@ -445,6 +427,25 @@ class ClassRegionsView:
     def set_visible(self, visible):
         """Show or hide the field (the data points and the key stay)."""
         self.image.set_visible(visible)
+
+
+def _plane_axes(ax, limits, fontsize):
+    """The plane of x_1 and x_2 within ``limits`` (x0, x1, y0, y1), labelled, no ticks."""
+    x0, x1, y0, y1 = limits
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_xticks([])  # positions matter, coordinates do not; no ticks is also faster
+    ax.set_yticks([])
+    ax.set_xlabel("$x_1$", fontsize=fontsize, labelpad=1)
+    ax.set_ylabel("$x_2$", fontsize=fontsize, labelpad=1)
+
+
+def _test_mask(test, shape):
+    """``test`` as a boolean mask of ``shape`` (True: a held-out point), or a ValueError."""
+    test = np.asarray(test, dtype=bool)
+    if test.shape != shape:
+        raise ValueError(f"test must be a boolean mask of shape {shape}, got shape {test.shape}")
+    return test
 
 
 def _hollow(points, colours, test):
